@@ -1,0 +1,109 @@
+// WordPiece over a code-point trie: greedy longest-match-first, as HF's WordPiece model does it.
+import { KIND_ISOLATED, KIND_SPACE, KIND_WORD, type NormalizedBuffer } from './normalized-buffer.js';
+import type { TokenRun } from './token-run.js';
+
+/** A vocabulary compiled into a trie whose continuation pieces hang under the `##` path. */
+export class WordPieceModel {
+  readonly unkId: number;
+  readonly maxInputCharsPerWord: number;
+  private readonly rootBmp = new Int32Array(0x10000).fill(-1);
+  private readonly children: (Map<number, number> | undefined)[] = [undefined];
+  private tokenOf: Int32Array;
+  private readonly continuationNode: number;
+
+  constructor(vocab: ReadonlyMap<string, number>, unkId: number, prefix: string, maxInputCharsPerWord: number) {
+    this.unkId = unkId;
+    this.maxInputCharsPerWord = maxInputCharsPerWord;
+    const tokenOf: number[] = [-1];
+    for (const [token, id] of vocab) {
+      let node = 0;
+      for (const ch of token) node = this.childOrNew(node, ch.codePointAt(0)!, tokenOf);
+      tokenOf[node] = id;
+    }
+    let node = 0;
+    for (const ch of prefix) node = this.childOrNew(node, ch.codePointAt(0)!, tokenOf);
+    this.continuationNode = node;
+    this.tokenOf = Int32Array.from(tokenOf);
+  }
+
+  private childOrNew(node: number, cp: number, tokenOf: number[]): number {
+    let next = this.child(node, cp);
+    if (next >= 0) return next;
+    next = this.children.length;
+    this.children.push(undefined);
+    tokenOf.push(-1);
+    if (node === 0 && cp < 0x10000) this.rootBmp[cp] = next;
+    else {
+      let map = this.children[node];
+      if (!map) this.children[node] = map = new Map();
+      map.set(cp, next);
+    }
+    return next;
+  }
+
+  private child(node: number, cp: number): number {
+    if (node === 0 && cp < 0x10000) return this.rootBmp[cp]!;
+    return this.children[node]?.get(cp) ?? -1;
+  }
+
+  /** Id of the one-character word `cp`, or the unknown id. */
+  single(cp: number): number {
+    const node = this.child(0, cp);
+    const id = node >= 0 ? this.tokenOf[node]! : -1;
+    return id >= 0 ? id : this.unkId;
+  }
+
+  /** Tokenizes the word buf[from, to) into `out`. */
+  word(buf: NormalizedBuffer, from: number, to: number, out: TokenRun): void {
+    const cps = buf.cp;
+    if (to - from > this.maxInputCharsPerWord) {
+      out.push(this.unkId, buf.start[from]!, buf.end[to - 1]!);
+      return;
+    }
+    const mark = out.length;
+    let pos = from;
+    while (pos < to) {
+      let node = pos === from ? 0 : this.continuationNode;
+      let bestEnd = -1;
+      let bestId = -1;
+      for (let i = pos; i < to; i++) {
+        node = this.child(node, cps[i]!);
+        if (node < 0) break;
+        const id = this.tokenOf[node]!;
+        if (id >= 0) {
+          bestEnd = i + 1;
+          bestId = id;
+        }
+      }
+      if (bestId < 0) {
+        out.length = mark; // one unknown piece makes the whole word unknown
+        out.push(this.unkId, buf.start[from]!, buf.end[to - 1]!);
+        return;
+      }
+      out.push(bestId, buf.start[pos]!, buf.end[bestEnd - 1]!, pos === from ? 1 : 0);
+      pos = bestEnd;
+    }
+  }
+
+  /** Pass two: splits the normalized buffer into words and tokenizes each. */
+  tokenize(buf: NormalizedBuffer, out: TokenRun): void {
+    const kinds = buf.kind;
+    const n = buf.length;
+    let i = 0;
+    while (i < n) {
+      const kind = kinds[i]!;
+      if (kind === KIND_SPACE) {
+        i++;
+      } else if (kind === KIND_ISOLATED) {
+        out.push(this.single(buf.cp[i]!), buf.start[i]!, buf.end[i]!);
+        i++;
+      } else {
+        let j = i + 1;
+        while (j < n && kinds[j] === KIND_WORD) j++;
+        if (j === i + 1) out.push(this.single(buf.cp[i]!), buf.start[i]!, buf.end[i]!);
+        else this.word(buf, i, j, out);
+        i = j;
+      }
+    }
+  }
+}
