@@ -70,6 +70,6 @@ export interface BatchEncoding {
   readonly attentionMask: Int32Array;
   /** Tokens of each row before padding. */
   readonly lengths: Int32Array;
-  /** Each input's encoding, padded to `seqLen`. */
+  /** Each input's encoding, padded to `seqLen` (built on first access). */
   readonly encodings: readonly Encoding[];
 }
