@@ -1,31 +1,48 @@
-// Worker thread of TokenizerPool: rebuilds the tokenizer once, then encodes chunks and sends rows back.
+// Worker thread of TokenizerPool: rebuilds the tokenizer once, then encodes chunks and fills batch rows.
 import { parentPort, workerData } from 'node:worker_threads';
+import { allocateMatrices, batchSeqLen, fillRows } from './internal/batch.js';
+import type { PoolJob, PoolReply } from './internal/pool-protocol.js';
+import { type PackedRows, transferList } from './internal/rows.js';
 import { Tokenizer, type TokenizerOptions, type TokenizerSource } from './tokenizer.js';
-import type { BatchInput } from './tokenizer.js';
-import type { EncodeOptions } from './options.js';
-import { packRows } from './internal/rows.js';
 
-interface Init {
-  source: TokenizerSource;
-  options: TokenizerOptions;
-}
-
-interface Job {
-  seq: number;
-  inputs: BatchInput[];
-  options: EncodeOptions | undefined;
-}
-
-const init = workerData as Init;
+const init = workerData as { source: TokenizerSource; options: TokenizerOptions };
 const tokenizer =
-  init.source.kind === 'json' ? Tokenizer.fromJSON(init.source.text, init.options) : Tokenizer.fromVocab(init.source.text, { ...init.source.options, ...init.options });
+  init.source.kind === 'json'
+    ? Tokenizer.fromJSON(init.source.text, init.options)
+    : Tokenizer.fromVocab(init.source.text, { ...init.source.options, ...init.options });
+const kept = new Map<number, PackedRows>();
+const port = parentPort!;
 
-parentPort!.on('message', (job: Job) => {
+function handle(job: PoolJob): [PoolReply, ArrayBuffer[]] {
+  if (job.kind === 'drop') {
+    kept.delete(job.id);
+    return [{ id: job.id }, []];
+  }
+  if (job.kind === 'fill') {
+    const packed = kept.get(job.id)!;
+    kept.delete(job.id);
+    fillRows(job.matrices, packed, job.firstRow, job.seqLen, job.padding);
+    return [{ id: job.id, packed }, transferList(packed)];
+  }
+  const packed = tokenizer.encodeRows(job.inputs, job.options);
+  if (job.keep) {
+    kept.set(job.id, packed);
+    return [{ id: job.id, lengths: packed.lengths.slice() }, []];
+  }
+  const padding = tokenizer.batchPadding(job.options);
+  const seqLen = batchSeqLen(packed.lengths, padding);
+  const matrices = allocateMatrices(packed.lengths.length, seqLen, false);
+  fillRows(matrices, packed, 0, seqLen, padding);
+  const buffers = [...transferList(packed), matrices.ids.buffer, matrices.typeIds.buffer, matrices.attentionMask.buffer] as ArrayBuffer[];
+  return [{ id: job.id, packed, matrices, seqLen }, buffers];
+}
+
+port.on('message', (job: PoolJob) => {
   try {
-    const packed = packRows(tokenizer.encodeRows(job.inputs, job.options));
-    parentPort!.postMessage({ seq: job.seq, packed }, packed.buffers);
+    const [reply, transfer] = handle(job);
+    port.postMessage(reply, transfer);
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    parentPort!.postMessage({ seq: job.seq, error: { code: e.code, message: e.message ?? String(error) } });
+    port.postMessage({ id: job.id, error: { code: e.code, message: e.message ?? String(error) } } satisfies PoolReply);
   }
 });

@@ -5,31 +5,37 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchEncoding } from './encoding.js';
 import { invalidArgument, SampError, SampErrorCode } from './errors.js';
-import type { EncodingArrays } from './internal/assemble.js';
-import { assembleBatch } from './internal/batch.js';
-import { type PackedRows, unpackRows } from './internal/rows.js';
+import { allocateMatrices, batchEncoding, batchSeqLen } from './internal/batch.js';
+import type { PoolJob, PoolReply } from './internal/pool-protocol.js';
 import type { EncodeOptions } from './options.js';
-import type { BatchInput, Tokenizer } from './tokenizer.js';
+import type { BatchInput, Tokenizer, TokenizerOptions } from './tokenizer.js';
 
 /** Options of {@link TokenizerPool}. */
 export interface TokenizerPoolOptions {
   /** Worker threads (default: the number of cores). */
   threads?: number;
-  /** Inputs per message to a worker (default 256). */
+  /** Inputs per message to a worker (default 512). */
   chunkSize?: number;
-  /** Chunks queued or running at most; `encodeStream` stops reading its source beyond this (default 4 per thread). */
+  /** Chunks queued or running at most in `encodeStream`: it stops reading its source beyond this (default 2 per thread). */
   maxInFlight?: number;
 }
 
-interface Pending {
-  resolve: (rows: EncodingArrays[]) => void;
+interface Request {
+  job: PoolJob;
+  resolve: (reply: PoolReply) => void;
   reject: (error: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Jobs that must run on this worker (it holds their rows). */
+  queue: Request[];
+  /** Jobs posted to the worker, oldest first; replies come back in this order. */
+  posted: Request[];
 }
+
+/** Jobs posted to one worker ahead of its replies, so it never waits for the main thread. */
+const PIPELINE_DEPTH = 2;
 
 function workerUrl(): URL {
   const here = new URL('./pool-worker.js', import.meta.url);
@@ -38,28 +44,29 @@ function workerUrl(): URL {
   return new URL('../dist/pool-worker.js', import.meta.url);
 }
 
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) invalidArgument(name, 'positive integer', value);
+  return value;
+}
+
 /**
  * A pool of worker threads that each hold a copy of the tokenizer. Output is identical to
- * `tokenizer.encodeBatch` and in input order.
+ * `tokenizer.encodeBatch` and in input order; batch matrices are written by the workers into shared memory.
  */
 export class TokenizerPool {
   private readonly tokenizer: Tokenizer;
   private readonly slots: Slot[];
   private readonly chunkSize: number;
   private readonly maxInFlight: number;
-  private readonly queue: { seq: number; inputs: BatchInput[]; options: EncodeOptions | undefined }[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private readonly running = new Map<Worker, number>();
-  private seq = 0;
+  private readonly shared: Request[] = [];
+  private readonly workerData: { source: Tokenizer['source']; options: TokenizerOptions };
+  private nextId = 0;
   private closed = false;
 
   constructor(tokenizer: Tokenizer, options: TokenizerPoolOptions = {}) {
-    const threads = options.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1) invalidArgument('threads', 'positive integer', threads);
-    this.chunkSize = options.chunkSize ?? 256;
-    if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) invalidArgument('chunkSize', 'positive integer', this.chunkSize);
-    this.maxInFlight = options.maxInFlight ?? threads * 4;
-    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) invalidArgument('maxInFlight', 'positive integer', this.maxInFlight);
+    const threads = positive('threads', options.threads ?? availableParallelism());
+    this.chunkSize = positive('chunkSize', options.chunkSize ?? 512);
+    this.maxInFlight = positive('maxInFlight', options.maxInFlight ?? threads * 2);
     const { wordSegmenter, ...loadOptions } = tokenizer.loadOptions;
     if (wordSegmenter !== undefined) {
       throw new SampError(
@@ -69,19 +76,8 @@ export class TokenizerPool {
     }
     if (loadOptions.wordDictionary !== undefined) loadOptions.wordDictionary = [...loadOptions.wordDictionary];
     this.tokenizer = tokenizer;
-    const url = workerUrl();
-    this.slots = Array.from({ length: threads }, () => {
-      const worker = new Worker(url, { workerData: { source: tokenizer.source, options: loadOptions } });
-      worker.on('message', (msg: { seq: number; packed?: PackedRows; error?: { code?: string; message: string } }) =>
-        this.onMessage(worker, msg),
-      );
-      worker.on('error', (error) => this.onWorkerFailure(worker, error));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.onWorkerFailure(worker, new Error(`worker exited with code ${code}`));
-      });
-      worker.unref();
-      return { worker, busy: false };
-    });
+    this.workerData = { source: tokenizer.source, options: loadOptions };
+    this.slots = Array.from({ length: threads }, () => ({ worker: this.spawn(), queue: [], posted: [] }));
   }
 
   /** Number of worker threads. */
@@ -89,64 +85,99 @@ export class TokenizerPool {
     return this.slots.length;
   }
 
-  private submit(inputs: BatchInput[], options: EncodeOptions | undefined): Promise<EncodingArrays[]> {
+  private spawn(): Worker {
+    const worker = new Worker(workerUrl(), { workerData: this.workerData });
+    worker.on('message', (reply: PoolReply) => this.onReply(worker, reply));
+    worker.on('error', (error) => this.onWorkerDeath(worker, error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.onWorkerDeath(worker, new Error(`worker exited with code ${code}`));
+    });
+    worker.unref();
+    return worker;
+  }
+
+  /** Runs `job` on the given slot, or on whichever worker is free first. */
+  private request(job: PoolJob, slot?: Slot): Promise<PoolReply & { slot: Slot }> {
     if (this.closed) return Promise.reject(new SampError(SampErrorCode.Disposed, 'The TokenizerPool is closed'));
-    const seq = this.seq++;
-    const promise = new Promise<EncodingArrays[]>((resolve, reject) => this.pending.set(seq, { resolve, reject }));
-    this.queue.push({ seq, inputs, options });
-    this.dispatch();
-    return promise;
+    return new Promise((resolve, reject) => {
+      const r: Request = { job, resolve: resolve as Request['resolve'], reject };
+      (slot ? slot.queue : this.shared).push(r);
+      this.dispatch();
+    });
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      slot.busy = true;
-      this.running.set(slot.worker, job.seq);
-      slot.worker.ref();
-      slot.worker.postMessage(job);
+      while (slot.posted.length < PIPELINE_DEPTH) {
+        const next = slot.queue.shift() ?? this.shared.shift();
+        if (!next) break;
+        slot.posted.push(next);
+        if (slot.posted.length === 1) slot.worker.ref();
+        slot.worker.postMessage(next.job);
+      }
     }
   }
 
-  private settle(worker: Worker): void {
+  private onReply(worker: Worker, reply: PoolReply): void {
     const slot = this.slots.find((s) => s.worker === worker);
-    if (slot) slot.busy = false;
-    this.running.delete(worker);
-    worker.unref();
+    const r = slot?.posted.shift();
+    if (!slot || !r) return;
+    if (slot.posted.length === 0) worker.unref();
+    this.dispatch();
+    if (reply.error) {
+      const code = (reply.error.code as SampErrorCode | undefined) ?? SampErrorCode.WorkerFailed;
+      r.reject(new SampError(code, reply.error.message));
+    } else {
+      (r.resolve as (v: PoolReply & { slot: Slot }) => void)({ ...reply, slot });
+    }
+  }
+
+  private onWorkerDeath(worker: Worker, error: Error): void {
+    const slot = this.slots.find((s) => s.worker === worker);
+    if (!slot || this.closed) return;
+    const failed = new SampError(SampErrorCode.WorkerFailed, `A tokenizer worker failed: ${error.message}`, { cause: error });
+    const lost = [...slot.posted, ...slot.queue];
+    slot.posted = [];
+    slot.queue = [];
+    void worker.terminate();
+    slot.worker = this.spawn(); // the pool keeps working; only the work tied to the dead worker fails
+    for (const r of lost) r.reject(failed);
     this.dispatch();
   }
 
-  private onMessage(worker: Worker, msg: { seq: number; packed?: PackedRows; error?: { code?: string; message: string } }): void {
-    const p = this.pending.get(msg.seq);
-    this.pending.delete(msg.seq);
-    this.settle(worker);
-    if (!p) return;
-    if (msg.packed) p.resolve(unpackRows(msg.packed));
-    else {
-      const code = (msg.error?.code as SampErrorCode | undefined) ?? SampErrorCode.WorkerFailed;
-      p.reject(new SampError(code, msg.error?.message ?? 'tokenizer worker failed'));
-    }
-  }
-
-  private onWorkerFailure(worker: Worker, error: Error): void {
-    const seq = this.running.get(worker);
-    this.settle(worker);
-    if (seq === undefined) return;
-    const p = this.pending.get(seq);
-    this.pending.delete(seq);
-    p?.reject(new SampError(SampErrorCode.WorkerFailed, `A tokenizer worker failed: ${error.message}`, { cause: error }));
+  private encodeJob(inputs: BatchInput[], options: EncodeOptions | undefined, keep: boolean): PoolJob {
+    return { kind: 'encode', id: this.nextId++, inputs, options, keep };
   }
 
   /** Encodes `inputs` across the workers; same result as `tokenizer.encodeBatch(inputs, options)`. */
   async encodeBatch(inputs: readonly BatchInput[], options?: EncodeOptions): Promise<BatchEncoding> {
     if (!Array.isArray(inputs)) invalidArgument('inputs', 'an array of strings or [text, pair] tuples', inputs);
     const padding = this.tokenizer.batchPadding(options);
-    const chunks: Promise<EncodingArrays[]>[] = [];
-    for (let i = 0; i < inputs.length; i += this.chunkSize) chunks.push(this.submit(inputs.slice(i, i + this.chunkSize), options));
-    const rows = (await Promise.all(chunks)).flat();
-    return assembleBatch(rows, padding, this.tokenizer.idToToken);
+    // As many chunks as fit chunkSize, rounded up to a multiple of the threads so the work splits evenly.
+    const rounds = Math.max(1, Math.ceil(inputs.length / (this.slots.length * this.chunkSize)));
+    const size = Math.max(1, Math.ceil(inputs.length / (rounds * this.slots.length)));
+    const jobs: Promise<PoolReply & { slot: Slot }>[] = [];
+    for (let i = 0; i < inputs.length || i === 0; i += size) {
+      jobs.push(this.request(this.encodeJob(inputs.slice(i, i + size), options, true)));
+    }
+    const settled = await Promise.allSettled(jobs);
+    const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure) {
+      for (const d of done) void this.request({ kind: 'drop', id: d.id }, d.slot).catch(() => undefined);
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    // Phase two: every worker writes its own rows into shared matrices.
+    const seqLen = batchSeqLen(done.flatMap((d) => Array.from(d.lengths!)), padding);
+    const matrices = allocateMatrices(inputs.length, seqLen, true);
+    let firstRow = 0;
+    const fills = done.map((d) => {
+      const job: PoolJob = { kind: 'fill', id: d.id, matrices, firstRow, seqLen, padding };
+      firstRow += d.lengths!.length;
+      return this.request(job, d.slot);
+    });
+    const packed = (await Promise.all(fills)).map((f) => f.packed!);
+    return batchEncoding(matrices, packed, seqLen, padding, this.tokenizer.idToToken);
   }
 
   /**
@@ -155,26 +186,34 @@ export class TokenizerPool {
    */
   async *encodeStream(inputs: AsyncIterable<BatchInput> | Iterable<BatchInput>, options?: EncodeOptions): AsyncGenerator<BatchEncoding> {
     const padding = this.tokenizer.batchPadding(options);
-    const inFlight: Promise<EncodingArrays[]>[] = [];
+    const inFlight: Promise<PoolReply>[] = [];
+    const finish = async (p: Promise<PoolReply>): Promise<BatchEncoding> => {
+      const r = await p;
+      return batchEncoding(r.matrices!, [r.packed!], r.seqLen!, padding, this.tokenizer.idToToken);
+    };
     let chunk: BatchInput[] = [];
     for await (const input of inputs) {
       chunk.push(input);
       if (chunk.length < this.chunkSize) continue;
-      inFlight.push(this.submit(chunk, options));
+      inFlight.push(this.request(this.encodeJob(chunk, options, false)));
       chunk = [];
-      if (inFlight.length >= this.maxInFlight) yield assembleBatch(await inFlight.shift()!, padding, this.tokenizer.idToToken);
+      if (inFlight.length >= this.maxInFlight) yield await finish(inFlight.shift()!);
     }
-    if (chunk.length > 0) inFlight.push(this.submit(chunk, options));
-    while (inFlight.length > 0) yield assembleBatch(await inFlight.shift()!, padding, this.tokenizer.idToToken);
+    if (chunk.length > 0) inFlight.push(this.request(this.encodeJob(chunk, options, false)));
+    while (inFlight.length > 0) yield await finish(inFlight.shift()!);
   }
 
   /** Stops the workers; pending work is rejected with `SAMP_DISPOSED`. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [seq, p] of this.pending) p.reject(new SampError(SampErrorCode.Disposed, `The TokenizerPool was closed before chunk ${seq} finished`));
-    this.pending.clear();
-    this.queue.length = 0;
+    const disposed = new SampError(SampErrorCode.Disposed, 'The TokenizerPool was closed before the work finished');
+    for (const slot of this.slots) {
+      for (const r of [...slot.posted, ...slot.queue]) r.reject(disposed);
+      slot.queue = [];
+      slot.posted = [];
+    }
+    for (const r of this.shared.splice(0)) r.reject(disposed);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

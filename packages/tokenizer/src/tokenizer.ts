@@ -6,6 +6,7 @@ import { type BatchEncoding, Encoding } from './encoding.js';
 import { describeValue, invalidArgument, SampError, SampErrorCode } from './errors.js';
 import { Assembler, type EncodingArrays, paddedLength } from './internal/assemble.js';
 import { assembleBatch } from './internal/batch.js';
+import { type PackedRows, RowBuilder } from './internal/rows.js';
 import { type Granularity, SequenceEncoder, type SpanSegmenter } from './internal/sequence-encoder.js';
 import { TokenRun } from './internal/token-run.js';
 import { truncateRuns } from './internal/truncate.js';
@@ -197,12 +198,22 @@ export class Tokenizer {
     return this.resolve(options).padding ?? resolveEncodeOptions({ ...options, padding: true }, this.config, this.defaultGranularity).padding!;
   }
 
-  /** @internal Encodes each input without padding (what pool workers send back). */
-  encodeRows(inputs: readonly BatchInput[], options?: EncodeOptions): EncodingArrays[] {
+  /** @internal Encodes each input without padding, packed end to end (what pool workers send back). */
+  encodeRows(inputs: readonly BatchInput[], options?: EncodeOptions): PackedRows {
     if (!Array.isArray(inputs)) invalidArgument('inputs', 'an array of strings or [text, pair] tuples', inputs);
     const o = this.resolve(options);
-    return inputs.map((input, i) => {
-      const [text, pair] = typeof input === 'string' ? [input, null] : Array.isArray(input) && input.length === 2 ? input : [input, null];
+    // Every token but the special ones covers at least one UTF-16 unit: size the rows once, no regrowth.
+    let bound = 0;
+    for (const input of inputs) {
+      let cap = 0;
+      if (typeof input === 'string') cap = input.length + this.assembler.addedSingle;
+      else if (Array.isArray(input)) cap = String(input[0]).length + String(input[1]).length + this.assembler.addedPair;
+      bound += o.truncation ? Math.min(cap, o.truncation.maxLength) : cap;
+    }
+    const rows = new RowBuilder(bound);
+    inputs.forEach((input, i) => {
+      const text = typeof input === 'string' ? input : Array.isArray(input) && input.length === 2 ? input[0] : input;
+      const pair = typeof input === 'string' ? null : Array.isArray(input) && input.length === 2 ? input[1] : null;
       if (typeof text !== 'string' || (pair !== null && typeof pair !== 'string')) {
         throw new SampError(
           SampErrorCode.InvalidArgument,
@@ -210,8 +221,11 @@ export class Tokenizer {
         );
       }
       this.encodeRuns(text, pair, o);
-      return this.build(pair !== null, o, 0);
+      const b = pair === null ? null : this.runB;
+      rows.reserve(this.assembler.length(this.runA, b, o.addSpecialTokens));
+      rows.endRow(this.assembler.write(rows, rows.total, this.runA, b, o.addSpecialTokens));
     });
+    return rows.finish();
   }
 
   /** Turns ids back into text (WordPiece decoder: `##` pieces joined, special tokens skipped by default). */

@@ -20,7 +20,7 @@ const nasty = fc.oneof(
 function checkInvariants(text: string, pair: string | null, granularity: 'wordpiece' | 'char' | 'word'): void {
   const e = tk.encode(text, pair, { granularity, maxLength: 64 });
   expect(e.length).toBeLessThanOrEqual(64);
-  let lastStart = [0, 0];
+  const lastStart = [0, 0];
   for (let i = 0; i < e.length; i++) {
     const id = e.ids[i]!;
     expect(id).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,6 @@
 // Special tokens around the sequences (BertProcessing / TemplateProcessing) and padding: the final arrays.
 import type { PaddingConfig, PostProcessorConfig, TemplatePiece } from '../config.js';
+import type { RowFields } from './rows.js';
 import type { TokenRun } from './token-run.js';
 
 /** Arrays of one encoding, as the Encoding constructor takes them. */
@@ -55,12 +56,48 @@ export class Assembler {
     this.addedPair = count(this.pair);
   }
 
-  /** Lays out the runs with special tokens (or without), padded to `padTo` tokens on `padding`'s side. */
-  build(a: TokenRun, b: TokenRun | null, addSpecial: boolean, padTo: number, padding: PaddingConfig | null): EncodingArrays {
+  /** Tokens of the laid-out sequence (special tokens included when asked). */
+  length(a: TokenRun, b: TokenRun | null, addSpecial: boolean): number {
+    return a.length + (b ? b.length : 0) + (addSpecial ? (b ? this.addedPair : this.addedSingle) : 0);
+  }
+
+  /**
+   * Writes the runs with their special tokens into `out` from index `at`: ids, type ids, special-token
+   * mask, sequence ids and offsets (special tokens get [0, 0]). Returns the number of tokens written.
+   */
+  write(out: RowFields, at: number, a: TokenRun, b: TokenRun | null, addSpecial: boolean): number {
     const layout = addSpecial ? (b ? this.pair : this.single) : b ? PLAIN_PAIR : PLAIN_SINGLE;
     const runs = [a, b];
-    let n = 0;
-    for (const p of layout) n += 'ids' in p ? p.ids.length : runs[p.run]!.length;
+    let k = at;
+    for (const p of layout) {
+      if ('ids' in p) {
+        for (const id of p.ids) {
+          out.ids[k] = id;
+          out.typeIds[k] = p.typeId;
+          out.specialTokensMask[k] = 1;
+          out.sequenceIds[k] = -1;
+          out.offsetStarts[k] = 0;
+          out.offsetEnds[k] = 0;
+          k++;
+        }
+      } else {
+        const run = runs[p.run]!;
+        const len = run.length;
+        out.ids.set(run.ids.subarray(0, len), k);
+        out.offsetStarts.set(run.starts.subarray(0, len), k);
+        out.offsetEnds.set(run.ends.subarray(0, len), k);
+        out.typeIds.fill(p.typeId, k, k + len);
+        out.specialTokensMask.fill(0, k, k + len);
+        out.sequenceIds.fill(p.run, k, k + len);
+        k += len;
+      }
+    }
+    return k - at;
+  }
+
+  /** One encoding's arrays, padded to `padTo` tokens on `padding`'s side. */
+  build(a: TokenRun, b: TokenRun | null, addSpecial: boolean, padTo: number, padding: PaddingConfig | null): EncodingArrays {
+    const n = this.length(a, b, addSpecial);
     const total = Math.max(n, padTo);
     const out: EncodingArrays = {
       ids: new Int32Array(total),
@@ -72,26 +109,7 @@ export class Assembler {
       offsetEnds: new Int32Array(total),
     };
     const shift = padding && padding.direction === 'left' ? total - n : 0;
-    let k = shift;
-    for (const p of layout) {
-      if ('ids' in p) {
-        for (const id of p.ids) {
-          out.ids[k] = id;
-          out.typeIds[k] = p.typeId;
-          out.specialTokensMask[k] = 1;
-          k++;
-        }
-      } else {
-        const run = runs[p.run]!;
-        const len = run.length;
-        out.ids.set(run.ids.subarray(0, len), k);
-        out.offsetStarts.set(run.starts.subarray(0, len), k);
-        out.offsetEnds.set(run.ends.subarray(0, len), k);
-        out.typeIds.fill(p.typeId, k, k + len);
-        out.sequenceIds.fill(p.run, k, k + len);
-        k += len;
-      }
-    }
+    this.write(out, shift, a, b, addSpecial);
     out.attentionMask.fill(1, shift, shift + n);
     if (total > n && padding) {
       const [from, to] = shift > 0 ? [0, shift] : [n, total];

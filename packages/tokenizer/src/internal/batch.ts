@@ -1,70 +1,115 @@
-// Lays encoded rows out as padded [batch x seqLen] matrices.
+// Lays packed rows out as padded [batch x seqLen] matrices; per-row Encodings are built only if asked for.
 import type { PaddingConfig } from '../config.js';
 import { type BatchEncoding, Encoding } from '../encoding.js';
-import { type EncodingArrays, paddedLength } from './assemble.js';
+import { paddedLength } from './assemble.js';
+import type { PackedRows } from './rows.js';
 
-/** Pads encoded rows to one length and lays them out as matrices. */
-export function assembleBatch(
-  rows: readonly EncodingArrays[],
+/** The three matrices of a batch, row-major. */
+export interface BatchMatrices {
+  ids: Int32Array;
+  typeIds: Int32Array;
+  attentionMask: Int32Array;
+}
+
+/** Sequence length of a batch whose rows have these lengths. */
+export function batchSeqLen(lengths: Iterable<number>, padding: PaddingConfig): number {
+  let longest = 0;
+  for (const n of lengths) if (n > longest) longest = n;
+  return Math.max(longest, paddedLength(padding, longest));
+}
+
+/** Allocates zeroed matrices; shared memory when worker threads fill them. */
+export function allocateMatrices(batchSize: number, seqLen: number, shared: boolean): BatchMatrices {
+  const make = () => new Int32Array(shared ? new SharedArrayBuffer(batchSize * seqLen * 4) : new ArrayBuffer(batchSize * seqLen * 4));
+  return { ids: make(), typeIds: make(), attentionMask: make() };
+}
+
+/** Writes the rows of `chunk` into the matrices from row `firstRow` on, padded on `padding`'s side. */
+export function fillRows(m: BatchMatrices, chunk: PackedRows, firstRow: number, seqLen: number, padding: PaddingConfig): void {
+  const left = padding.direction === 'left';
+  let from = 0;
+  let row = firstRow;
+  for (const n of chunk.lengths) {
+    const base = row * seqLen;
+    const at = base + (left ? seqLen - n : 0);
+    const padFrom = left ? base : base + n;
+    if (padding.padId !== 0) m.ids.fill(padding.padId, padFrom, padFrom + seqLen - n);
+    if (padding.padTypeId !== 0) m.typeIds.fill(padding.padTypeId, padFrom, padFrom + seqLen - n);
+    m.ids.set(chunk.ids.subarray(from, from + n), at);
+    m.typeIds.set(chunk.typeIds.subarray(from, from + n), at);
+    m.attentionMask.fill(1, at, at + n);
+    from += n;
+    row++;
+  }
+}
+
+function padded<T extends Int32Array | Uint8Array | Int8Array>(a: T, length: number, at: number, fill: number): T {
+  const out = new (a.constructor as new (n: number) => T)(length);
+  if (fill !== 0) out.fill(fill);
+  out.set(a, at);
+  return out;
+}
+
+/** The BatchEncoding over filled matrices; `chunks` (in row order) back the per-row Encodings. */
+export function batchEncoding(
+  m: BatchMatrices,
+  chunks: readonly PackedRows[],
+  seqLen: number,
   padding: PaddingConfig,
   idToToken: (id: number) => string,
 ): BatchEncoding {
-  const longest = rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
-  const seqLen = Math.max(longest, paddedLength(padding, longest));
-  const batchSize = rows.length;
-  const ids = new Int32Array(batchSize * seqLen);
-  const typeIds = new Int32Array(batchSize * seqLen);
-  const attentionMask = new Int32Array(batchSize * seqLen);
-  const lengths = new Int32Array(batchSize);
+  const where: { chunk: PackedRows; from: number }[] = [];
+  for (const chunk of chunks) {
+    let from = 0;
+    for (const n of chunk.lengths) {
+      where.push({ chunk, from });
+      from += n;
+    }
+  }
+  const lengths = new Int32Array(where.length);
+  let row = 0;
+  for (const chunk of chunks) for (const n of chunk.lengths) lengths[row++] = n;
   const left = padding.direction === 'left';
-  rows.forEach((r, i) => {
-    const n = r.ids.length;
-    lengths[i] = n;
-    const base = i * seqLen;
-    const at = base + (left ? seqLen - n : 0);
-    const padFrom = left ? base : base + n;
-    if (padding.padId !== 0) ids.fill(padding.padId, padFrom, padFrom + seqLen - n);
-    if (padding.padTypeId !== 0) typeIds.fill(padding.padTypeId, padFrom, padFrom + seqLen - n);
-    ids.set(r.ids, at);
-    typeIds.set(r.typeIds, at);
-    attentionMask.set(r.attentionMask, at);
-  });
   let encodings: Encoding[] | undefined;
-  const rowEncoding = (r: EncodingArrays, i: number): Encoding => {
+  const rowEncoding = (i: number): Encoding => {
+    const { chunk, from } = where[i]!;
+    const n = lengths[i]!;
     const base = i * seqLen;
-    const shift = left ? seqLen - r.ids.length : 0;
-    const row = (a: Int32Array) => a.subarray(base, base + seqLen);
+    const shift = left ? seqLen - n : 0;
+    const view = (a: Int32Array) => a.subarray(base, base + seqLen);
+    const field = <T extends Int32Array | Uint8Array | Int8Array>(a: T, fill: number) =>
+      padded(a.subarray(from, from + n) as T, seqLen, shift, fill);
     return new Encoding(
       {
-        ids: row(ids),
-        typeIds: row(typeIds),
-        attentionMask: row(attentionMask),
-        specialTokensMask: padTo(r.specialTokensMask, seqLen, shift, 1),
-        sequenceIds: padTo(r.sequenceIds, seqLen, shift, -1),
-        offsetStarts: padTo(r.offsetStarts, seqLen, shift, 0),
-        offsetEnds: padTo(r.offsetEnds, seqLen, shift, 0),
+        ids: view(m.ids),
+        typeIds: view(m.typeIds),
+        attentionMask: view(m.attentionMask),
+        specialTokensMask: field(chunk.specialTokensMask, 1),
+        sequenceIds: field(chunk.sequenceIds, -1),
+        offsetStarts: field(chunk.offsetStarts, 0),
+        offsetEnds: field(chunk.offsetEnds, 0),
       },
       idToToken,
     );
   };
   return Object.freeze({
-    batchSize,
+    batchSize: where.length,
     seqLen,
-    ids,
-    typeIds,
-    attentionMask,
+    ids: m.ids,
+    typeIds: m.typeIds,
+    attentionMask: m.attentionMask,
     lengths,
     get encodings(): readonly Encoding[] {
-      encodings ??= rows.map(rowEncoding);
+      encodings ??= Array.from(lengths, (_, i) => rowEncoding(i));
       return encodings;
     },
   });
 }
 
-function padTo<T extends Int32Array | Uint8Array | Int8Array>(a: T, length: number, at: number, fill: number): T {
-  if (a.length === length) return a;
-  const out = new (a.constructor as new (n: number) => T)(length);
-  out.fill(fill);
-  out.set(a, at);
-  return out;
+/** Pads the rows of one chunk into matrices on this thread. */
+export function assembleBatch(chunk: PackedRows, padding: PaddingConfig, idToToken: (id: number) => string): BatchEncoding {
+  const seqLen = batchSeqLen(chunk.lengths, padding);
+  const m = allocateMatrices(chunk.lengths.length, seqLen, false);
+  fillRows(m, chunk, 0, seqLen, padding);
+  return batchEncoding(m, [chunk], seqLen, padding, idToToken);
 }

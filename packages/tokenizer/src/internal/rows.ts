@@ -1,7 +1,6 @@
-// Packs unpadded rows into a few transferable buffers (worker -> main thread) and back.
-import type { EncodingArrays } from './assemble.js';
+// Unpadded encodings of many inputs packed end to end in a few typed arrays (batch path, worker transfers).
 
-/** Rows concatenated: per-row lengths and one buffer per field. */
+/** Rows concatenated: per-row lengths and one array per field (attention is all ones before padding). */
 export interface PackedRows {
   lengths: Int32Array;
   ids: Int32Array;
@@ -10,48 +9,67 @@ export interface PackedRows {
   sequenceIds: Int8Array;
   offsetStarts: Int32Array;
   offsetEnds: Int32Array;
-  buffers: ArrayBuffer[];
 }
+
+/** Fields a row is written into, at some offset. */
+export type RowFields = Omit<PackedRows, 'lengths'>;
 
 const FIELDS = ['ids', 'typeIds', 'specialTokensMask', 'sequenceIds', 'offsetStarts', 'offsetEnds'] as const;
 
-/** Concatenates rows (attention masks are all ones before padding, so they are not sent). */
-export function packRows(rows: readonly EncodingArrays[]): PackedRows {
-  const lengths = Int32Array.from(rows, (r) => r.ids.length);
-  const total = lengths.reduce((a, b) => a + b, 0);
-  const packed = {
-    lengths,
-    ids: new Int32Array(total),
-    typeIds: new Int32Array(total),
-    specialTokensMask: new Uint8Array(total),
-    sequenceIds: new Int8Array(total),
-    offsetStarts: new Int32Array(total),
-    offsetEnds: new Int32Array(total),
-  };
-  let at = 0;
-  for (const r of rows) {
-    for (const f of FIELDS) packed[f].set(r[f], at);
-    at += r.ids.length;
-  }
-  return { ...packed, buffers: [lengths.buffer, ...FIELDS.map((f) => packed[f].buffer as ArrayBuffer)] };
+function grown<T extends Int32Array | Uint8Array | Int8Array>(a: T, size: number): T {
+  const out = new (a.constructor as new (n: number) => T)(size);
+  out.set(a);
+  return out;
 }
 
-/** Views over packed rows, one EncodingArrays per row (no copy). */
-export function unpackRows(p: PackedRows): EncodingArrays[] {
-  const rows: EncodingArrays[] = [];
-  let at = 0;
-  for (const n of p.lengths) {
-    const end = at + n;
-    rows.push({
-      ids: p.ids.subarray(at, end),
-      typeIds: p.typeIds.subarray(at, end),
-      attentionMask: new Int32Array(n).fill(1),
-      specialTokensMask: p.specialTokensMask.subarray(at, end),
-      sequenceIds: p.sequenceIds.subarray(at, end),
-      offsetStarts: p.offsetStarts.subarray(at, end),
-      offsetEnds: p.offsetEnds.subarray(at, end),
-    });
-    at = end;
+/** Appends rows into growable arrays; `finish` hands out views of what was written. */
+export class RowBuilder implements RowFields {
+  ids: Int32Array;
+  typeIds: Int32Array;
+  specialTokensMask: Uint8Array;
+  sequenceIds: Int8Array;
+  offsetStarts: Int32Array;
+  offsetEnds: Int32Array;
+  private readonly lengths: number[] = [];
+  total = 0;
+
+  constructor(capacity = 4096) {
+    this.ids = new Int32Array(capacity);
+    this.typeIds = new Int32Array(capacity);
+    this.specialTokensMask = new Uint8Array(capacity);
+    this.sequenceIds = new Int8Array(capacity);
+    this.offsetStarts = new Int32Array(capacity);
+    this.offsetEnds = new Int32Array(capacity);
   }
-  return rows;
+
+  /** Makes room for a row of up to `n` tokens at offset `total`. */
+  reserve(n: number): void {
+    if (this.total + n <= this.ids.length) return;
+    const size = Math.max(this.ids.length * 2, this.total + n);
+    for (const f of FIELDS) (this as RowFields)[f] = grown((this as RowFields)[f], size) as never;
+  }
+
+  /** Records that the row just written at `total` holds `n` tokens. */
+  endRow(n: number): void {
+    this.lengths.push(n);
+    this.total += n;
+  }
+
+  finish(): PackedRows {
+    const t = this.total;
+    return {
+      lengths: Int32Array.from(this.lengths),
+      ids: this.ids.subarray(0, t),
+      typeIds: this.typeIds.subarray(0, t),
+      specialTokensMask: this.specialTokensMask.subarray(0, t),
+      sequenceIds: this.sequenceIds.subarray(0, t),
+      offsetStarts: this.offsetStarts.subarray(0, t),
+      offsetEnds: this.offsetEnds.subarray(0, t),
+    };
+  }
+}
+
+/** The buffers to transfer to another thread. */
+export function transferList(p: PackedRows): ArrayBuffer[] {
+  return [p.lengths.buffer, ...FIELDS.map((f) => p[f].buffer)] as ArrayBuffer[];
 }

@@ -1,0 +1,22 @@
+// The package layers of DESIGN.md: a package may import only packages of a strictly lower layer.
+
+/** Package name -> { dir, layer }. Apps and examples (layer Infinity) may import any package. */
+export const LAYERS = Object.freeze({
+  '@samp/tokenizer': { dir: 'packages/tokenizer', layer: 0 },
+  '@samp/kernels-cuda': { dir: 'packages/kernels-cuda', layer: 0 },
+  '@samp/encoder': { dir: 'packages/encoder', layer: 1 },
+  '@samp/targets': { dir: 'packages/targets', layer: 2 },
+  '@samp/converters': { dir: 'packages/converters', layer: 2 },
+  '@samp/recommender': { dir: 'packages/recommender', layer: 3 },
+  samp: { dir: 'packages/cli', layer: 4 },
+  '@samp/python-bridge': { dir: 'packages/python-bridge', layer: 4 },
+});
+
+/** The layer a file belongs to (by its path relative to the repository root), and its package dir. */
+export function layerOfFile(relPath) {
+  const path = relPath.replaceAll('\\', '/');
+  for (const [name, info] of Object.entries(LAYERS)) {
+    if (path.startsWith(`${info.dir}/`)) return { name, ...info };
+  }
+  return null; // apps/, examples/, tools/, test/: free to import any public entry
+}
