@@ -57,3 +57,16 @@ describe('TokenizerPool', () => {
     expect(() => new TokenizerPool(tk, { threads: 0 })).toThrow(SampError);
   });
 });
+
+describe('TokenizerPool when a worker dies', () => {
+  it('fails the work of that worker with SAMP_WORKER_FAILED, then keeps working with a new worker', async () => {
+    const p = new TokenizerPool(tk, { threads: 1, chunkSize: 10 });
+    const internals = p as unknown as { slots: { worker: { terminate(): Promise<number> } }[] };
+    const pending = p.encodeBatch(lines.slice(0, 2000));
+    await internals.slots[0]!.worker.terminate();
+    await expect(pending).rejects.toMatchObject({ code: 'SAMP_WORKER_FAILED' });
+    const again = await p.encodeBatch(lines.slice(0, 50));
+    expect(Array.from(again.ids)).toEqual(Array.from(tk.encodeBatch(lines.slice(0, 50)).ids));
+    await p.close();
+  });
+});
