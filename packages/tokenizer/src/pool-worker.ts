@@ -33,7 +33,7 @@ function handle(job: PoolJob): [PoolReply, ArrayBuffer[]] {
   const seqLen = batchSeqLen(packed.lengths, padding);
   const matrices = allocateMatrices(packed.lengths.length, seqLen, false);
   fillRows(matrices, packed, 0, seqLen, padding);
-  const buffers = [...transferList(packed), matrices.ids.buffer, matrices.typeIds.buffer, matrices.attentionMask.buffer] as ArrayBuffer[];
+  const buffers = [...transferList(packed), matrices.ids.buffer as ArrayBuffer];
   return [{ id: job.id, packed, matrices, seqLen }, buffers];
 }
 

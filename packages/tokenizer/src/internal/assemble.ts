@@ -1,6 +1,7 @@
 // Special tokens around the sequences (BertProcessing / TemplateProcessing) and padding: the final arrays.
 import type { PaddingConfig, PostProcessorConfig, TemplatePiece } from '../config.js';
 import type { RowFields } from './rows.js';
+import { allocZeroed } from './slab.js';
 import type { TokenRun } from './token-run.js';
 
 /** Arrays of one encoding, as the Encoding constructor takes them. */
@@ -99,14 +100,17 @@ export class Assembler {
   build(a: TokenRun, b: TokenRun | null, addSpecial: boolean, padTo: number, padding: PaddingConfig | null): EncodingArrays {
     const n = this.length(a, b, addSpecial);
     const total = Math.max(n, padTo);
+    // One zeroed region for all seven arrays (from a shared slab when small): one allocation, not seven.
+    const [buffer, at] = allocZeroed((total * 22 + 3) & ~3);
+    const int32 = (k: number) => new Int32Array(buffer, at + k * total * 4, total);
     const out: EncodingArrays = {
-      ids: new Int32Array(total),
-      typeIds: new Int32Array(total),
-      attentionMask: new Int32Array(total),
-      specialTokensMask: new Uint8Array(total),
-      sequenceIds: new Int8Array(total).fill(-1),
-      offsetStarts: new Int32Array(total),
-      offsetEnds: new Int32Array(total),
+      ids: int32(0),
+      typeIds: int32(1),
+      attentionMask: int32(2),
+      offsetStarts: int32(3),
+      offsetEnds: int32(4),
+      specialTokensMask: new Uint8Array(buffer, at + total * 20, total),
+      sequenceIds: new Int8Array(buffer, at + total * 21, total),
     };
     const shift = padding && padding.direction === 'left' ? total - n : 0;
     this.write(out, shift, a, b, addSpecial);
@@ -116,6 +120,7 @@ export class Assembler {
       out.ids.fill(padding.padId, from, to);
       out.typeIds.fill(padding.padTypeId, from, to);
       out.specialTokensMask.fill(1, from, to);
+      out.sequenceIds.fill(-1, from, to);
     }
     return out;
   }

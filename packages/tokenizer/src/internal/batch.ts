@@ -18,10 +18,11 @@ export function batchSeqLen(lengths: Iterable<number>, padding: PaddingConfig): 
   return Math.max(longest, paddedLength(padding, longest));
 }
 
-/** Allocates zeroed matrices; shared memory when worker threads fill them. */
+/** Allocates zeroed matrices in one buffer (shared memory when worker threads fill them). */
 export function allocateMatrices(batchSize: number, seqLen: number, shared: boolean): BatchMatrices {
-  const make = () => new Int32Array(shared ? new SharedArrayBuffer(batchSize * seqLen * 4) : new ArrayBuffer(batchSize * seqLen * 4));
-  return { ids: make(), typeIds: make(), attentionMask: make() };
+  const n = batchSize * seqLen;
+  const buffer = shared ? new SharedArrayBuffer(n * 12) : new ArrayBuffer(n * 12);
+  return { ids: new Int32Array(buffer, 0, n), typeIds: new Int32Array(buffer, n * 4, n), attentionMask: new Int32Array(buffer, n * 8, n) };
 }
 
 /** Writes the rows of `chunk` into the matrices from row `firstRow` on, padded on `padding`'s side. */

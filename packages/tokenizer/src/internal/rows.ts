@@ -16,37 +16,48 @@ export type RowFields = Omit<PackedRows, 'lengths'>;
 
 const FIELDS = ['ids', 'typeIds', 'specialTokensMask', 'sequenceIds', 'offsetStarts', 'offsetEnds'] as const;
 
-function grown<T extends Int32Array | Uint8Array | Int8Array>(a: T, size: number): T {
-  const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(a);
-  return out;
-}
-
-/** Appends rows into growable arrays; `finish` hands out views of what was written. */
+/** Appends rows into growable arrays (one backing buffer); `finish` hands out views of what was written. */
 export class RowBuilder implements RowFields {
-  ids: Int32Array;
-  typeIds: Int32Array;
-  specialTokensMask: Uint8Array;
-  sequenceIds: Int8Array;
-  offsetStarts: Int32Array;
-  offsetEnds: Int32Array;
+  ids!: Int32Array;
+  typeIds!: Int32Array;
+  specialTokensMask!: Uint8Array;
+  sequenceIds!: Int8Array;
+  offsetStarts!: Int32Array;
+  offsetEnds!: Int32Array;
   private readonly lengths: number[] = [];
   total = 0;
 
   constructor(capacity = 4096) {
-    this.ids = new Int32Array(capacity);
-    this.typeIds = new Int32Array(capacity);
-    this.specialTokensMask = new Uint8Array(capacity);
-    this.sequenceIds = new Int8Array(capacity);
-    this.offsetStarts = new Int32Array(capacity);
-    this.offsetEnds = new Int32Array(capacity);
+    this.allocate(Math.max(capacity, 16));
+  }
+
+  private allocate(capacity: number): void {
+    const old = this.total > 0 ? { ...this.fields() } : null;
+    const buffer = new ArrayBuffer(capacity * 18);
+    const int32 = (k: number) => new Int32Array(buffer, k * capacity * 4, capacity);
+    this.ids = int32(0);
+    this.typeIds = int32(1);
+    this.offsetStarts = int32(2);
+    this.offsetEnds = int32(3);
+    this.specialTokensMask = new Uint8Array(buffer, capacity * 16, capacity);
+    this.sequenceIds = new Int8Array(buffer, capacity * 17, capacity);
+    if (old) for (const f of FIELDS) this[f].set(old[f].subarray(0, this.total) as never);
+  }
+
+  private fields(): RowFields {
+    return {
+      ids: this.ids,
+      typeIds: this.typeIds,
+      specialTokensMask: this.specialTokensMask,
+      sequenceIds: this.sequenceIds,
+      offsetStarts: this.offsetStarts,
+      offsetEnds: this.offsetEnds,
+    };
   }
 
   /** Makes room for a row of up to `n` tokens at offset `total`. */
   reserve(n: number): void {
-    if (this.total + n <= this.ids.length) return;
-    const size = Math.max(this.ids.length * 2, this.total + n);
-    for (const f of FIELDS) (this as RowFields)[f] = grown((this as RowFields)[f], size) as never;
+    if (this.total + n > this.ids.length) this.allocate(Math.max(this.ids.length * 2, this.total + n));
   }
 
   /** Records that the row just written at `total` holds `n` tokens. */
@@ -71,5 +82,5 @@ export class RowBuilder implements RowFields {
 
 /** The buffers to transfer to another thread. */
 export function transferList(p: PackedRows): ArrayBuffer[] {
-  return [p.lengths.buffer, ...FIELDS.map((f) => p[f].buffer)] as ArrayBuffer[];
+  return [...new Set([p.lengths.buffer, ...FIELDS.map((f) => p[f].buffer)])] as ArrayBuffer[];
 }
