@@ -60,7 +60,17 @@ describe('loading', () => {
   it('works through require() too', () => {
     const require = createRequire(import.meta.url);
     const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
-    expect(Array.from(cjs.Tokenizer.fromFile(jsonPath).encode('好').ids)).toEqual([101, 1962, 102]);
+    const cjsTokenizer = cjs.Tokenizer.fromFile(jsonPath);
+    expect(Array.from(cjsTokenizer.encode('好').ids)).toEqual([101, 1962, 102]);
+  });
+
+  it('runs a pool from the CommonJS build', async () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+    const pool = new cjs.TokenizerPool(cjs.Tokenizer.fromFile(jsonPath), { threads: 1 });
+    const batch = await pool.encodeBatch(['好', '很好']);
+    expect(Array.from(batch.ids)).toEqual([101, 1962, 102, 0, 101, 2523, 1962, 102]);
+    await pool.close();
   });
 });
 

@@ -1,49 +1,26 @@
 // WordPiece over a code-point trie: greedy longest-match-first, as HF's WordPiece model does it.
 import { KIND_ISOLATED, KIND_SPACE, KIND_WORD, type NormalizedBuffer } from './normalized-buffer.js';
 import type { TokenRun } from './token-run.js';
+import { FlatTrie } from './trie.js';
 
 /** A vocabulary compiled into a trie whose continuation pieces hang under the `##` path. */
 export class WordPieceModel {
   readonly unkId: number;
   readonly maxInputCharsPerWord: number;
-  private readonly rootBmp = new Int32Array(0x10000).fill(-1);
-  private readonly children: (Map<number, number> | undefined)[] = [undefined];
-  private tokenOf: Int32Array;
+  private readonly trie: FlatTrie;
+  private readonly tokenOf: Int32Array;
   private readonly continuationNode: number;
 
   constructor(vocab: ReadonlyMap<string, number>, unkId: number, prefix: string, maxInputCharsPerWord: number) {
     this.unkId = unkId;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
-    const tokenOf: number[] = [-1];
-    for (const [token, id] of vocab) {
-      let node = 0;
-      for (const ch of token) node = this.childOrNew(node, ch.codePointAt(0)!, tokenOf);
-      tokenOf[node] = id;
-    }
-    let node = 0;
-    for (const ch of prefix) node = this.childOrNew(node, ch.codePointAt(0)!, tokenOf);
-    this.continuationNode = node;
-    this.tokenOf = Int32Array.from(tokenOf);
-  }
-
-  private childOrNew(node: number, cp: number, tokenOf: number[]): number {
-    let next = this.child(node, cp);
-    if (next >= 0) return next;
-    next = this.children.length;
-    this.children.push(undefined);
-    tokenOf.push(-1);
-    if (node === 0 && cp < 0x10000) this.rootBmp[cp] = next;
-    else {
-      let map = this.children[node];
-      if (!map) this.children[node] = map = new Map();
-      map.set(cp, next);
-    }
-    return next;
+    this.trie = new FlatTrie(vocab, prefix);
+    this.tokenOf = this.trie.tokenOf;
+    this.continuationNode = this.trie.hub;
   }
 
   private child(node: number, cp: number): number {
-    if (node === 0 && cp < 0x10000) return this.rootBmp[cp]!;
-    return this.children[node]?.get(cp) ?? -1;
+    return this.trie.child(node, cp);
   }
 
   /** Id of the one-character word `cp`, or the unknown id. */
