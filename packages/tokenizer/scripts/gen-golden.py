@@ -183,7 +183,31 @@ def gen_cases(data):
         for t in EDGE + corpus[500:530]:
             rows.append(record("single", tk.encode(t), t, group="vocab-txt", vocab_options=o))
 
-    # 6. Decoding.
+    # 6. Added tokens: normalized ones (matched after lower-casing / CJK spacing) and raw ones with flags.
+    from tokenizers import AddedToken
+    tk = Tokenizer.from_file(os.path.join(data, "tokenizer.json"))
+    tk.add_tokens([
+        AddedToken("新词汇", normalized=True),
+        AddedToken("Hello World", normalized=True),
+        AddedToken("[NEW]", normalized=True),
+        AddedToken("Café", normalized=True),
+        AddedToken("<ent>", normalized=False, lstrip=True, rstrip=True),
+        AddedToken("wordx", normalized=False, single_word=True),
+        AddedToken("好", normalized=False),
+    ])
+    added = json.loads(tk.to_str())["added_tokens"]
+    texts = [
+        "我们学习新词汇，新 词 汇，新词", "HELLO WORLD and hello   world and Hello World!", "see [new] and [NEW] and [New]",
+        "CAFÉ café cafe Cafe", "a <ent> b  <ent>c<ent>", "wordx awordx wordxs wordx.", "好好学习", "新词汇" * 3,
+        "混合：Hello World新词汇<ent>好[NEW]", "", "   ",
+    ] + corpus[700:720]
+    for t in texts:
+        rows.append(record("single", tk.encode(t), t, group="added", added_tokens=added))
+        rows.append(record("char", tk.encode(list(t), is_pretokenized=True), t, group="added-char", added_tokens=added))
+    for a, b in [(texts[0], texts[1]), (texts[8], texts[2])]:
+        rows.append(record("pair", tk.encode(a, b), a, b, group="added", added_tokens=added))
+
+    # 7. Decoding.
     for t in corpus[600:700] + EDGE:
         ids = base.encode(t).ids
         rows.append({"kind": "decode", "ids": ids, "group": "decode",

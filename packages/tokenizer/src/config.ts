@@ -14,7 +14,7 @@ export interface WordPieceConfig {
   readonly maxInputCharsPerWord: number;
 }
 
-/** A token matched in the raw text before normalization (special tokens and other added tokens). */
+/** A token matched before pre-tokenization (special tokens and other added tokens). */
 export interface AddedToken {
   readonly id: number;
   readonly content: string;
@@ -22,6 +22,8 @@ export interface AddedToken {
   readonly singleWord: boolean;
   readonly lstrip: boolean;
   readonly rstrip: boolean;
+  /** Matched in the normalized text (after lower-casing etc.) instead of the raw text. */
+  readonly normalized: boolean;
 }
 
 /** One element of a TemplateProcessing template. */

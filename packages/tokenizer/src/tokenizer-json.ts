@@ -95,13 +95,6 @@ function readAddedTokens(value: unknown): AddedToken[] {
     const special = bool(t.special, `${where}.special`, false);
     const content = str(t.content, `${where}.content`);
     if (content.length === 0) fail(`${where}.content`, 'a non-empty string', content);
-    if (bool(t.normalized, `${where}.normalized`, !special)) {
-      throw new SampError(
-        SampErrorCode.UnsupportedTokenizer,
-        `tokenizer.json: ${where} (${JSON.stringify(content)}) has "normalized": true, which samp does not support yet. ` +
-          'Set "normalized": false to match it in the raw text.',
-      );
-    }
     return Object.freeze({
       id: int(t.id, `${where}.id`),
       content,
@@ -109,6 +102,7 @@ function readAddedTokens(value: unknown): AddedToken[] {
       singleWord: bool(t.single_word, `${where}.single_word`, false),
       lstrip: bool(t.lstrip, `${where}.lstrip`, false),
       rstrip: bool(t.rstrip, `${where}.rstrip`, false),
+      normalized: bool(t.normalized, `${where}.normalized`, !special),
     });
   });
 }

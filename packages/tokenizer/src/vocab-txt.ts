@@ -81,6 +81,7 @@ export function readVocabTxt(text: string, options: VocabOptions = {}): Tokenize
       singleWord: false,
       lstrip: false,
       rstrip: false,
+      normalized: false,
     })),
     postProcessor: { type: 'bert', cls: [cls, vocab.get(cls)!], sep: [sep, vocab.get(sep)!] },
     truncation,

@@ -21,6 +21,7 @@ interface Case {
   error?: string;
   padding?: string;
   post_processor?: object;
+  added_tokens?: object[];
   vocab_options?: { lowercase?: boolean; strip_accents?: boolean; handle_chinese_chars?: boolean; clean_text?: boolean };
   skip_special?: string;
   keep_special?: string;
@@ -160,6 +161,19 @@ describe('golden fixtures from HF tokenizers', () => {
       expectSame(tk.encode(c.text), c, `${key} ${describeCase(c, i)}`);
     });
     expect(seen.size).toBe(6);
+  });
+
+  it('added tokens: normalized ones found after normalization, raw ones with lstrip / rstrip / single_word', () => {
+    const rows = byGroup('added');
+    expect(rows.length).toBeGreaterThan(20);
+    expect(byGroup('added-char').length).toBe(rows.length - 2);
+    const json = { ...JSON.parse(jsonText), added_tokens: rows[0]!.added_tokens };
+    const tk = Tokenizer.fromJSON(json);
+    rows.forEach((c, i) => expectSame(tk.encode(c.text, c.pair), c, describeCase(c, i)));
+    byGroup('added-char').forEach((c, i) => {
+      const enc = tk.encode(c.text, null, { granularity: 'char' });
+      expect(Array.from(enc.ids), describeCase(c, i)).toEqual(c.ids);
+    });
   });
 
   it('decodes as HF does, with and without special tokens', () => {

@@ -3,6 +3,7 @@ import type { TokenizerConfig } from '../config.js';
 import { AddedTokenMatcher } from './added-tokens.js';
 import { type CharTable, charTable } from './char-classes.js';
 import { normalizeInto } from './normalize.js';
+import { normalizedText } from './normalized-text.js';
 import { KIND_SPACE, NormalizedBuffer } from './normalized-buffer.js';
 import { TokenRun } from './token-run.js';
 import { WordPieceModel } from './wordpiece.js';
@@ -20,6 +21,8 @@ export class SequenceEncoder {
   private readonly wordTable: CharTable;
   private readonly matcher: AddedTokenMatcher;
   private readonly charMatcher: AddedTokenMatcher;
+  /** Added tokens marked `normalized`, matched in the normalized text by their normalized content. */
+  private readonly normalizedMatcher: AddedTokenMatcher;
   private readonly vocab: ReadonlyMap<string, number>;
   private readonly buf = new NormalizedBuffer();
 
@@ -29,9 +32,16 @@ export class SequenceEncoder {
     this.model = new WordPieceModel(m.vocab, m.vocab.get(m.unkToken)!, m.continuingSubwordPrefix, m.maxInputCharsPerWord);
     this.table = charTable(config.normalizer);
     this.wordTable = charTable({ ...config.normalizer, handleChineseChars: false });
-    this.matcher = new AddedTokenMatcher(config.addedTokens);
+    const raw = config.addedTokens.filter((t) => !t.normalized);
+    this.matcher = new AddedTokenMatcher(raw);
     // Over single characters, only one-character added tokens can match.
-    this.charMatcher = new AddedTokenMatcher(config.addedTokens.filter((t) => [...t.content].length === 1));
+    this.charMatcher = new AddedTokenMatcher(raw.filter((t) => [...t.content].length === 1));
+    this.normalizedMatcher = new AddedTokenMatcher(
+      config.addedTokens
+        .filter((t) => t.normalized)
+        .map((t) => ({ ...t, content: normalizedText(t.content, 0, t.content.length, config.normalizer).text }))
+        .filter((t) => t.content.length > 0),
+    );
   }
 
   /** Appends the tokens of `text` to `out`. */
@@ -49,10 +59,32 @@ export class SequenceEncoder {
     let pos = from;
     if (!matcher.empty) {
       for (let m = matcher.next(text, pos, to, pos); m; m = matcher.next(text, pos, to, pos)) {
-        this.encodeNormalized(text, pos, m.start, out, charMode);
+        this.encodeGap(text, pos, m.start, out, charMode);
         out.push(m.id, m.start, m.end);
         pos = m.end;
       }
+    }
+    this.encodeGap(text, pos, to, out, charMode);
+  }
+
+  /** Text between raw added tokens: normalized added tokens are looked for in its normalized form first. */
+  private encodeGap(text: string, from: number, to: number, out: TokenRun, charMode: boolean): void {
+    if (this.normalizedMatcher.empty || from >= to) {
+      this.encodeNormalized(text, from, to, out, charMode);
+      return;
+    }
+    const n = normalizedText(text, from, to, this.table.flags);
+    let pos = from;
+    let npos = 0;
+    for (let m = this.normalizedMatcher.next(n.text, 0, n.text.length, 0); m; m = this.normalizedMatcher.next(n.text, npos, n.text.length, npos)) {
+      npos = m.end;
+      const start = n.starts[m.start]!;
+      const end = n.ends[m.end - 1]!;
+      // In char mode every character is encoded alone, so only a match within one character counts.
+      if (start < pos || (charMode && [...text.slice(start, end)].length !== 1)) continue;
+      this.encodeNormalized(text, pos, start, out, charMode);
+      out.push(m.id, start, end);
+      pos = end;
     }
     this.encodeNormalized(text, pos, to, out, charMode);
   }
