@@ -1,4 +1,5 @@
 // The result of encoding one input: typed arrays for the encoder, offsets and tokens for people.
+import type { EncodingArrays } from './internal/assemble.js';
 
 /** One encoded input (a text, or a pair of texts), with special tokens and any padding. */
 export class Encoding {
@@ -22,15 +23,7 @@ export class Encoding {
 
   /** @internal Built by the tokenizer. */
   constructor(
-    arrays: {
-      ids: Int32Array;
-      typeIds: Int32Array;
-      attentionMask: Int32Array;
-      specialTokensMask: Uint8Array;
-      sequenceIds: Int8Array;
-      offsetStarts: Int32Array;
-      offsetEnds: Int32Array;
-    },
+    arrays: EncodingArrays,
     idToToken: (id: number) => string,
   ) {
     this.ids = arrays.ids;

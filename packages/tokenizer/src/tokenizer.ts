@@ -4,7 +4,7 @@ import type { PaddingConfig, TokenizerConfig } from './config.js';
 import { decodeTokens } from './decode.js';
 import { type BatchEncoding, Encoding } from './encoding.js';
 import { describeValue, invalidArgument, SampError, SampErrorCode } from './errors.js';
-import { Assembler, type EncodingArrays, paddedLength } from './internal/assemble.js';
+import { Assembler, paddedLength } from './internal/assemble.js';
 import { assembleBatch } from './internal/batch.js';
 import { type PackedRows, RowBuilder } from './internal/rows.js';
 import { type Granularity, SequenceEncoder, type SpanSegmenter } from './internal/sequence-encoder.js';
@@ -32,6 +32,18 @@ export type BatchInput = string | readonly [string, string];
 export type TokenizerSource =
   | { readonly kind: 'json'; readonly text: string }
   | { readonly kind: 'vocab'; readonly text: string; readonly options: VocabOptions };
+
+/** `[text, pair]` of one batch input, or SAMP_INVALID_ARGUMENT. */
+function splitInput(input: BatchInput, i: number): [string, string | null] {
+  if (typeof input === 'string') return [input, null];
+  if (Array.isArray(input) && input.length === 2 && typeof input[0] === 'string' && typeof input[1] === 'string') {
+    return [input[0], input[1]];
+  }
+  throw new SampError(
+    SampErrorCode.InvalidArgument,
+    `Expected a string or a [text, pair] tuple of strings for inputs[${i}] but received ${describeValue(input)}`,
+  );
+}
 
 function checkText(value: unknown, name: string): string {
   if (typeof value !== 'string') invalidArgument(name, 'a string', value);
@@ -169,10 +181,6 @@ export class Tokenizer {
     }
   }
 
-  private build(pair: boolean, o: ResolvedEncodeOptions, padTo: number): EncodingArrays {
-    return this.assembler.build(this.runA, pair ? this.runB : null, o.addSpecialTokens, padTo, o.padding);
-  }
-
   /** Encodes a text, or a pair of texts. Any string content is valid input. */
   encode(text: string, pair?: string | null, options?: EncodeOptions): Encoding {
     checkText(text, 'text');
@@ -180,12 +188,9 @@ export class Tokenizer {
     const o = this.resolve(options);
     const p = pair ?? null;
     this.encodeRuns(text, p, o);
-    let padTo = 0;
-    if (o.padding) {
-      const added = o.addSpecialTokens ? (p !== null ? this.assembler.addedPair : this.assembler.addedSingle) : 0;
-      padTo = paddedLength(o.padding, this.runA.length + (p !== null ? this.runB.length : 0) + added);
-    }
-    return new Encoding(this.build(p !== null, o, padTo), this.idToToken);
+    const b = p === null ? null : this.runB;
+    const padTo = o.padding ? paddedLength(o.padding, this.assembler.length(this.runA, b, o.addSpecialTokens)) : 0;
+    return new Encoding(this.assembler.build(this.runA, b, o.addSpecialTokens, padTo, o.padding), this.idToToken);
   }
 
   /** Encodes many inputs into padded `[batch x seqLen]` matrices. */
@@ -202,29 +207,20 @@ export class Tokenizer {
   encodeRows(inputs: readonly BatchInput[], options?: EncodeOptions): PackedRows {
     if (!Array.isArray(inputs)) invalidArgument('inputs', 'an array of strings or [text, pair] tuples', inputs);
     const o = this.resolve(options);
+    const pairs = inputs.map(splitInput);
     // Every token but the special ones covers at least one UTF-16 unit: size the rows once, no regrowth.
     let bound = 0;
-    for (const input of inputs) {
-      let cap = 0;
-      if (typeof input === 'string') cap = input.length + this.assembler.addedSingle;
-      else if (Array.isArray(input)) cap = String(input[0]).length + String(input[1]).length + this.assembler.addedPair;
+    for (const [text, pair] of pairs) {
+      const cap = text.length + (pair === null ? this.assembler.addedSingle : pair.length + this.assembler.addedPair);
       bound += o.truncation ? Math.min(cap, o.truncation.maxLength) : cap;
     }
     const rows = new RowBuilder(bound);
-    inputs.forEach((input, i) => {
-      const text = typeof input === 'string' ? input : Array.isArray(input) && input.length === 2 ? input[0] : input;
-      const pair = typeof input === 'string' ? null : Array.isArray(input) && input.length === 2 ? input[1] : null;
-      if (typeof text !== 'string' || (pair !== null && typeof pair !== 'string')) {
-        throw new SampError(
-          SampErrorCode.InvalidArgument,
-          `Expected a string or a [text, pair] tuple of strings for inputs[${i}] but received ${describeValue(input)}`,
-        );
-      }
+    for (const [text, pair] of pairs) {
       this.encodeRuns(text, pair, o);
       const b = pair === null ? null : this.runB;
       rows.reserve(this.assembler.length(this.runA, b, o.addSpecialTokens));
       rows.endRow(this.assembler.write(rows, rows.total, this.runA, b, o.addSpecialTokens));
-    });
+    }
     return rows.finish();
   }
 

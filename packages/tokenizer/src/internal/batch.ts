@@ -2,6 +2,7 @@
 import type { PaddingConfig } from '../config.js';
 import { type BatchEncoding, Encoding } from '../encoding.js';
 import { paddedLength } from './assemble.js';
+import type { IntArray } from './grow.js';
 import type { PackedRows } from './rows.js';
 
 /** The three matrices of a batch, row-major. */
@@ -44,7 +45,7 @@ export function fillRows(m: BatchMatrices, chunk: PackedRows, firstRow: number, 
   }
 }
 
-function padded<T extends Int32Array | Uint8Array | Int8Array>(a: T, length: number, at: number, fill: number): T {
+function padded<T extends IntArray>(a: T, length: number, at: number, fill: number): T {
   const out = new (a.constructor as new (n: number) => T)(length);
   if (fill !== 0) out.fill(fill);
   out.set(a, at);
@@ -78,7 +79,7 @@ export function batchEncoding(
     const base = i * seqLen;
     const shift = left ? seqLen - n : 0;
     const view = (a: Int32Array) => a.subarray(base, base + seqLen);
-    const field = <T extends Int32Array | Uint8Array | Int8Array>(a: T, fill: number) =>
+    const field = <T extends IntArray>(a: T, fill: number) =>
       padded(a.subarray(from, from + n) as T, seqLen, shift, fill);
     return new Encoding(
       {

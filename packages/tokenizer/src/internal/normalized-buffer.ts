@@ -1,5 +1,6 @@
 // Growable typed-array buffer of normalized characters, each with its span in the original text.
 import { KIND_ISOLATED, KIND_SPACE, KIND_WORD } from './char-classes.js';
+import { grown } from './grow.js';
 
 /** Normalized text as parallel arrays; reused across calls so the hot path allocates nothing. */
 export class NormalizedBuffer {
@@ -15,18 +16,10 @@ export class NormalizedBuffer {
 
   private grow(): void {
     const size = this.cp.length * 2;
-    const cp = new Int32Array(size);
-    cp.set(this.cp);
-    this.cp = cp;
-    const start = new Int32Array(size);
-    start.set(this.start);
-    this.start = start;
-    const end = new Int32Array(size);
-    end.set(this.end);
-    this.end = end;
-    const kind = new Uint8Array(size);
-    kind.set(this.kind);
-    this.kind = kind;
+    this.cp = grown(this.cp, size);
+    this.start = grown(this.start, size);
+    this.end = grown(this.end, size);
+    this.kind = grown(this.kind, size);
   }
 
   /** Appends one normalized character of kind SPACE, ISOLATED or WORD from original span [start, end). */

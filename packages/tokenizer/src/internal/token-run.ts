@@ -1,4 +1,5 @@
 // Growable list of (id, start, end) produced for one input sequence.
+import { grown } from './grow.js';
 
 /** Token ids with their original spans; reused scratch, copied out when an encoding is built. */
 export class TokenRun {
@@ -16,18 +17,10 @@ export class TokenRun {
   push(id: number, start: number, end: number, wordStart = 1): void {
     if (this.length === this.ids.length) {
       const size = this.length * 2;
-      const ids = new Int32Array(size);
-      ids.set(this.ids);
-      this.ids = ids;
-      const starts = new Int32Array(size);
-      starts.set(this.starts);
-      this.starts = starts;
-      const ends = new Int32Array(size);
-      ends.set(this.ends);
-      this.ends = ends;
-      const wordStarts = new Uint8Array(size);
-      wordStarts.set(this.wordStarts);
-      this.wordStarts = wordStarts;
+      this.ids = grown(this.ids, size);
+      this.starts = grown(this.starts, size);
+      this.ends = grown(this.ends, size);
+      this.wordStarts = grown(this.wordStarts, size);
     }
     const i = this.length++;
     this.ids[i] = id;
@@ -52,7 +45,7 @@ export class TokenRun {
     return this.length - first;
   }
 
-  /** Drops `count` tokens from the end (right) or the start (left). */
+  /** Keeps `keep` tokens, dropping the rest from the end (right) or from the start (left). */
   truncate(keep: number, fromLeft: boolean): void {
     if (keep >= this.length) return;
     if (fromLeft) {
