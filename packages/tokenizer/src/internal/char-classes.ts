@@ -54,6 +54,38 @@ function parseMap(flat: readonly number[]): Map<number, number[]> {
   return map;
 }
 
+const F_CONTROL = 1;
+const F_CLEAN_SPACE = 2;
+const F_CHINESE = 4;
+const F_PRE_SPACE = 8;
+const F_PUNCT = 16;
+const F_STRIP_REMOVED = 32;
+
+let bmp: Uint8Array | undefined;
+
+/** Range membership of every BMP code point, as bit flags (built once, from the range tables). */
+function bmpFlags(): Uint8Array {
+  if (bmp) return bmp;
+  bmp = new Uint8Array(0x10000);
+  const mark = (ranges: readonly number[], flag: number) => {
+    for (let i = 0; i < ranges.length; i += 2) {
+      for (let cp = ranges[i]!; cp < Math.min(ranges[i + 1]!, 0x10000); cp++) bmp![cp]! |= flag;
+    }
+  };
+  mark(CONTROL, F_CONTROL);
+  mark(CLEAN_SPACE, F_CLEAN_SPACE);
+  mark(CHINESE, F_CHINESE);
+  mark(PRE_SPACE, F_PRE_SPACE);
+  mark(PUNCT, F_PUNCT);
+  mark(STRIP_REMOVED, F_STRIP_REMOVED);
+  return bmp;
+}
+
+/** Whether `cp` is in `ranges` (flag `flag` for BMP code points). */
+function has(ranges: readonly number[], flag: number, cp: number): boolean {
+  return cp < 0x10000 ? (bmpFlags()[cp]! & flag) !== 0 : inRanges(ranges, cp);
+}
+
 let lowerMap: Map<number, number[]> | undefined;
 let stripMap: Map<number, number[]> | undefined;
 
@@ -66,7 +98,7 @@ function stripAccents(cp: number): number[] {
     if (t !== 0) out.push(0x11a7 + t);
     return out;
   }
-  if (inRanges(STRIP_REMOVED, cp)) return [];
+  if (has(STRIP_REMOVED, F_STRIP_REMOVED, cp)) return [];
   stripMap ??= parseMap(STRIP_MAP);
   return stripMap.get(cp) ?? [cp];
 }
@@ -78,12 +110,12 @@ function lowercase(cp: number): number[] {
 
 /** Whitespace for BertPreTokenizer. */
 export function isPreTokenizerSpace(cp: number): boolean {
-  return inRanges(PRE_SPACE, cp);
+  return has(PRE_SPACE, F_PRE_SPACE, cp);
 }
 
 /** Punctuation for BertPreTokenizer. */
 export function isPunctuation(cp: number): boolean {
-  return inRanges(PUNCT, cp);
+  return has(PUNCT, F_PUNCT, cp);
 }
 
 /** Result of normalizing one code point: the characters it becomes, and whether they form an isolated word. */
@@ -99,12 +131,12 @@ const EMPTY: NormalizedCodePoint = Object.freeze({ cps: Object.freeze([]), chine
 /** Applies BertNormalizer's steps to one code point, in HF's order: clean, CJK, strip accents, lowercase. */
 export function normalizeCodePoint(cp: number, flags: NormalizerFlags): NormalizedCodePoint {
   if (flags.cleanText) {
-    if (inRanges(CONTROL, cp)) return EMPTY;
-    if (cp === 0x20 || inRanges(CLEAN_SPACE, cp)) return { cps: [0x20], chinese: false };
+    if (has(CONTROL, F_CONTROL, cp)) return EMPTY;
+    if (cp === 0x20 || has(CLEAN_SPACE, F_CLEAN_SPACE, cp)) return { cps: [0x20], chinese: false };
   }
-  const chinese = flags.handleChineseChars && inRanges(CHINESE, cp);
+  const chinese = flags.handleChineseChars && has(CHINESE, F_CHINESE, cp);
   let cps = flags.stripAccents ? stripAccents(cp) : [cp];
-  if (flags.lowercase) cps = cps.flatMap(lowercase);
+  if (flags.lowercase) cps = cps.length === 1 ? lowercase(cps[0]!) : cps.flatMap(lowercase);
   return { cps, chinese };
 }
 

@@ -18,7 +18,7 @@ export type SpanSegmenter = (text: string) => Iterable<readonly [number, number]
 export class SequenceEncoder {
   readonly model: WordPieceModel;
   private readonly table: CharTable;
-  private readonly wordTable: CharTable;
+  private wordTableCache: CharTable | undefined;
   private readonly matcher: AddedTokenMatcher;
   private readonly charMatcher: AddedTokenMatcher;
   /** Added tokens marked `normalized`, matched in the normalized text by their normalized content. */
@@ -31,7 +31,6 @@ export class SequenceEncoder {
     this.vocab = m.vocab;
     this.model = new WordPieceModel(m.vocab, m.vocab.get(m.unkToken)!, m.continuingSubwordPrefix, m.maxInputCharsPerWord);
     this.table = charTable(config.normalizer);
-    this.wordTable = charTable({ ...config.normalizer, handleChineseChars: false });
     const raw = config.addedTokens.filter((t) => !t.normalized);
     this.matcher = new AddedTokenMatcher(raw);
     // Over single characters, only one-character added tokens can match.
@@ -102,7 +101,8 @@ export class SequenceEncoder {
     if (end - start > 1) {
       const buf = this.buf;
       buf.reset();
-      normalizeInto(text, start, end, this.wordTable, buf, false);
+      this.wordTableCache ??= charTable({ ...this.table.flags, handleChineseChars: false });
+      normalizeInto(text, start, end, this.wordTableCache, buf, false);
       let word = '';
       let first = -1;
       let last = -1;
