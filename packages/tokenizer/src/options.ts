@@ -1,6 +1,7 @@
 // Encode options: what callers pass, checked and merged with the file's own truncation and padding.
 import type { PaddingConfig, Side, TokenizerConfig, TruncationConfig, TruncationStrategy } from './config.js';
 import { invalidArgument } from './errors.js';
+import { MAX_PADDED_LENGTH } from './tokenizer-json.js';
 import type { Granularity } from './internal/sequence-encoder.js';
 
 /** Padding asked for by the caller; unspecified fields come from tokenizer.json, else BERT's defaults. */
@@ -40,8 +41,10 @@ export interface ResolvedEncodeOptions {
 const GRANULARITIES: readonly Granularity[] = ['wordpiece', 'char', 'word'];
 const STRATEGIES: readonly TruncationStrategy[] = ['longest_first', 'only_first', 'only_second'];
 
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalidArgument(name, 'positive integer', value);
+function positiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    invalidArgument(name, max === Number.MAX_SAFE_INTEGER ? 'positive integer' : `integer from 1 to ${max}`, value);
+  }
   return value;
 }
 
@@ -79,13 +82,13 @@ function resolvePadding(p: EncodeOptions['padding'], file: PaddingConfig | null,
   };
   if (p === undefined || p === true) return base;
   if (typeof p !== 'object' || p === null) invalidArgument('padding', 'an object or a boolean', p);
-  const length = p.length === undefined ? null : positiveInt('padding.length', p.length);
+  const length = p.length === undefined ? null : positiveInt('padding.length', p.length, MAX_PADDED_LENGTH);
   const nonNegative = (name: string, v: number | undefined, d: number): number =>
     v === undefined ? d : Number.isInteger(v) && v >= 0 ? v : invalidArgument(name, 'non-negative integer', v);
   return {
     strategy: length === null ? base.strategy : 'fixed',
     length: length ?? base.length,
-    multipleOf: p.multipleOf === undefined ? base.multipleOf : positiveInt('padding.multipleOf', p.multipleOf),
+    multipleOf: p.multipleOf === undefined ? base.multipleOf : positiveInt('padding.multipleOf', p.multipleOf, MAX_PADDED_LENGTH),
     direction: sideOf('padding.side', p.side, base.direction),
     padId: nonNegative('padding.padId', p.padId, base.padId),
     padTypeId: nonNegative('padding.padTypeId', p.padTypeId, base.padTypeId),

@@ -40,8 +40,13 @@ function bool(value: unknown, where: string, fallback: boolean): boolean {
   return value;
 }
 
-function int(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(where, 'a non-negative integer', value);
+/** Longest padding a file may ask for; beyond it a file is taken to be wrong rather than allocated. */
+export const MAX_PADDED_LENGTH = 1 << 20;
+
+function int(value: unknown, where: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(where, max === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer from 0 to ${max}`, value);
+  }
   return value;
 }
 
@@ -169,13 +174,13 @@ function readPadding(value: unknown): PaddingConfig | null {
   if (p.strategy !== 'BatchLongest') {
     const fixed = obj(p.strategy, 'padding.strategy');
     strategy = 'fixed';
-    length = int(fixed.Fixed, 'padding.strategy.Fixed');
+    length = int(fixed.Fixed, 'padding.strategy.Fixed', MAX_PADDED_LENGTH);
   }
   const multiple = p.pad_to_multiple_of;
   return {
     strategy,
     length,
-    multipleOf: multiple === null || multiple === undefined ? null : int(multiple, 'padding.pad_to_multiple_of'),
+    multipleOf: multiple === null || multiple === undefined ? null : int(multiple, 'padding.pad_to_multiple_of', MAX_PADDED_LENGTH),
     direction: side(p.direction, 'padding.direction'),
     padId: int(p.pad_id ?? 0, 'padding.pad_id'),
     padTypeId: int(p.pad_type_id ?? 0, 'padding.pad_type_id'),
