@@ -75,7 +75,9 @@ export class SequenceEncoder {
     const n = normalizedText(text, from, to, this.table.flags);
     let pos = from;
     let npos = 0;
-    for (let m = this.normalizedMatcher.next(n.text, 0, n.text.length, 0); m; m = this.normalizedMatcher.next(n.text, npos, n.text.length, npos)) {
+    for (;;) {
+      const m = this.normalizedMatcher.next(n.text, npos, n.text.length, npos);
+      if (!m) break;
       npos = m.end;
       const start = n.starts[m.start]!;
       const end = n.ends[m.end - 1]!;
