@@ -6,8 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { BatchEncoding } from './encoding.js';
 import { invalidArgument, SampError, SampErrorCode } from './errors.js';
 import { allocateMatrices, batchEncoding, batchSeqLen } from './internal/batch.js';
-import type { EncodeJob, PoolJob, PoolReply } from './internal/pool-protocol.js';
-import { EXTRA_BYTES_PER_TOKEN } from './internal/rows.js';
+import type { PoolJob, PoolReply } from './internal/pool-protocol.js';
 import type { EncodeOptions } from './options.js';
 import type { BatchInput, Tokenizer, TokenizerOptions } from './tokenizer.js';
 
@@ -146,7 +145,7 @@ export class TokenizerPool {
     this.dispatch();
   }
 
-  private encodeJob(inputs: BatchInput[], options: EncodeOptions | undefined, keep: boolean): EncodeJob {
+  private encodeJob(inputs: BatchInput[], options: EncodeOptions | undefined, keep: boolean): PoolJob {
     return { kind: 'encode', id: this.nextId++, inputs, options, keep };
   }
 
@@ -184,50 +183,24 @@ export class TokenizerPool {
   /**
    * Encodes a stream of inputs in chunks of `chunkSize`, yielding one padded BatchEncoding per chunk, in order.
    * At most `maxInFlight` chunks are read ahead of the consumer.
-   *
-   * With `reuseBuffers`, the workers write every batch into shared memory that later batches reuse: no memory
-   * is allocated per batch, which is what lets the pool outrun one thread. A yielded batch is then valid only
-   * until the next one is asked for; copy what you keep (`batch.ids.slice()`).
    */
-  async *encodeStream(
-    inputs: AsyncIterable<BatchInput> | Iterable<BatchInput>,
-    options?: EncodeOptions,
-    stream: { reuseBuffers?: boolean } = {},
-  ): AsyncGenerator<BatchEncoding> {
+  async *encodeStream(inputs: AsyncIterable<BatchInput> | Iterable<BatchInput>, options?: EncodeOptions): AsyncGenerator<BatchEncoding> {
     const padding = this.tokenizer.batchPadding(options);
-    const ring = stream.reuseBuffers ? this.slotRing(options) : null;
-    let submitted = 0;
-    const submit = (chunk: BatchInput[]) => {
-      const job = this.encodeJob(chunk, options, false);
-      if (ring) job.slot = ring[submitted % ring.length];
-      submitted++;
-      return this.request(job);
-    };
+    const inFlight: Promise<PoolReply>[] = [];
     const finish = async (p: Promise<PoolReply>): Promise<BatchEncoding> => {
       const r = await p;
-      return batchEncoding(r.matrices!, [r.extras ?? r.packed!], r.seqLen!, padding, this.tokenizer.idToToken);
+      return batchEncoding(r.matrices!, [r.packed!], r.seqLen!, padding, this.tokenizer.idToToken);
     };
-    const inFlight: Promise<PoolReply>[] = [];
     let chunk: BatchInput[] = [];
     for await (const input of inputs) {
       chunk.push(input);
       if (chunk.length < this.chunkSize) continue;
-      inFlight.push(submit(chunk));
+      inFlight.push(this.request(this.encodeJob(chunk, options, false)));
       chunk = [];
       if (inFlight.length >= this.maxInFlight) yield await finish(inFlight.shift()!);
     }
-    if (chunk.length > 0) inFlight.push(submit(chunk));
+    if (chunk.length > 0) inFlight.push(this.request(this.encodeJob(chunk, options, false)));
     while (inFlight.length > 0) yield await finish(inFlight.shift()!);
-  }
-
-  /**
-   * Shared buffers for `reuseBuffers`: one more than the chunks in flight, so the batch the consumer holds is
-   * never written to before it asks for the next one. Sized for full chunks at the truncation length.
-   */
-  private slotRing(options: EncodeOptions | undefined): SharedArrayBuffer[] {
-    const tokens = this.chunkSize * (this.tokenizer.maxTokens(options) ?? 512);
-    const bytes = tokens * (12 + EXTRA_BYTES_PER_TOKEN);
-    return Array.from({ length: this.maxInFlight + 1 }, () => new SharedArrayBuffer(bytes));
   }
 
   /** Stops the workers; pending work is rejected with `SAMP_DISPOSED`. */

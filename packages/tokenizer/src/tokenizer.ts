@@ -203,13 +203,8 @@ export class Tokenizer {
     return this.resolve(options).padding ?? resolveEncodeOptions({ ...options, padding: true }, this.config, this.defaultGranularity).padding!;
   }
 
-  /** @internal Tokens an encoding may hold with these options (the truncation length), or null if unbounded. */
-  maxTokens(options: EncodeOptions | undefined): number | null {
-    return this.resolve(options).truncation?.maxLength ?? null;
-  }
-
   /** @internal Encodes each input without padding, packed end to end (what pool workers send back). */
-  encodeRows(inputs: readonly BatchInput[], options?: EncodeOptions, reuse?: RowBuilder): PackedRows {
+  encodeRows(inputs: readonly BatchInput[], options?: EncodeOptions): PackedRows {
     if (!Array.isArray(inputs)) invalidArgument('inputs', 'an array of strings or [text, pair] tuples', inputs);
     const o = this.resolve(options);
     const pairs = inputs.map(splitInput);
@@ -219,8 +214,7 @@ export class Tokenizer {
       const cap = text.length + (pair === null ? this.assembler.addedSingle : pair.length + this.assembler.addedPair);
       bound += o.truncation ? Math.min(cap, o.truncation.maxLength) : cap;
     }
-    const rows = reuse ?? new RowBuilder(bound);
-    rows.reset(bound);
+    const rows = new RowBuilder(bound);
     for (const [text, pair] of pairs) {
       this.encodeRuns(text, pair, o);
       const b = pair === null ? null : this.runB;

@@ -3,7 +3,7 @@ import type { PaddingConfig } from '../config.js';
 import { type BatchEncoding, Encoding } from '../encoding.js';
 import { paddedLength } from './assemble.js';
 import type { IntArray } from './grow.js';
-import type { PackedRows, RowExtras } from './rows.js';
+import type { PackedRows } from './rows.js';
 
 /** The three matrices of a batch, row-major. */
 export interface BatchMatrices {
@@ -22,24 +22,12 @@ export function batchSeqLen(lengths: Iterable<number>, padding: PaddingConfig): 
 /** Allocates zeroed matrices in one buffer (shared memory when worker threads fill them). */
 export function allocateMatrices(batchSize: number, seqLen: number, shared: boolean): BatchMatrices {
   const n = batchSize * seqLen;
-  return matricesIn(shared ? new SharedArrayBuffer(n * 12) : new ArrayBuffer(n * 12), batchSize, seqLen);
-}
-
-/** Matrices over the start of `buffer` (`12 * batchSize * seqLen` bytes); the caller zeroes them if needed. */
-export function matricesIn(buffer: ArrayBufferLike, batchSize: number, seqLen: number): BatchMatrices {
-  const n = batchSize * seqLen;
+  const buffer = shared ? new SharedArrayBuffer(n * 12) : new ArrayBuffer(n * 12);
   return { ids: new Int32Array(buffer, 0, n), typeIds: new Int32Array(buffer, n * 4, n), attentionMask: new Int32Array(buffer, n * 8, n) };
 }
 
-/** Writes the rows of `chunk` into the matrices from row `firstRow` on, padded on `padding`'s side (`zeroed`: the matrices hold zeros, so zero padding need not be written). */
-export function fillRows(
-  m: BatchMatrices,
-  chunk: PackedRows,
-  firstRow: number,
-  seqLen: number,
-  padding: PaddingConfig,
-  zeroed = true,
-): void {
+/** Writes the rows of `chunk` into the matrices from row `firstRow` on, padded on `padding`'s side. */
+export function fillRows(m: BatchMatrices, chunk: PackedRows, firstRow: number, seqLen: number, padding: PaddingConfig): void {
   const left = padding.direction === 'left';
   let from = 0;
   let row = firstRow;
@@ -47,10 +35,8 @@ export function fillRows(
     const base = row * seqLen;
     const at = base + (left ? seqLen - n : 0);
     const padFrom = left ? base : base + n;
-    const padTo = padFrom + seqLen - n;
-    if (!zeroed || padding.padId !== 0) m.ids.fill(padding.padId, padFrom, padTo);
-    if (!zeroed || padding.padTypeId !== 0) m.typeIds.fill(padding.padTypeId, padFrom, padTo);
-    if (!zeroed) m.attentionMask.fill(0, padFrom, padTo);
+    if (padding.padId !== 0) m.ids.fill(padding.padId, padFrom, padFrom + seqLen - n);
+    if (padding.padTypeId !== 0) m.typeIds.fill(padding.padTypeId, padFrom, padFrom + seqLen - n);
     m.ids.set(chunk.ids.subarray(from, from + n), at);
     m.typeIds.set(chunk.typeIds.subarray(from, from + n), at);
     m.attentionMask.fill(1, at, at + n);
@@ -69,12 +55,12 @@ function padded<T extends IntArray>(a: T, length: number, at: number, fill: numb
 /** The BatchEncoding over filled matrices; `chunks` (in row order) back the per-row Encodings. */
 export function batchEncoding(
   m: BatchMatrices,
-  chunks: readonly RowExtras[],
+  chunks: readonly PackedRows[],
   seqLen: number,
   padding: PaddingConfig,
   idToToken: (id: number) => string,
 ): BatchEncoding {
-  const where: { chunk: RowExtras; from: number }[] = [];
+  const where: { chunk: PackedRows; from: number }[] = [];
   for (const chunk of chunks) {
     let from = 0;
     for (const n of chunk.lengths) {

@@ -3,7 +3,7 @@ import type { PaddingConfig } from '../config.js';
 import type { EncodeOptions } from '../options.js';
 import type { BatchInput } from '../tokenizer.js';
 import type { BatchMatrices } from './batch.js';
-import type { PackedRows, RowExtras } from './rows.js';
+import type { PackedRows } from './rows.js';
 
 /** Encode a chunk: keep the rows in the worker (reply: lengths) or return it as a padded batch. */
 export interface EncodeJob {
@@ -12,8 +12,6 @@ export interface EncodeJob {
   inputs: BatchInput[];
   options: EncodeOptions | undefined;
   keep: boolean;
-  /** Shared memory to write the padded batch into, reused by later chunks (`reuseBuffers`). */
-  slot?: SharedArrayBuffer;
 }
 
 /** Write kept rows `id` into shared matrices from `firstRow` on (reply: the packed rows). */
@@ -40,7 +38,6 @@ export interface PoolReply {
   lengths?: Int32Array;
   packed?: PackedRows;
   matrices?: BatchMatrices;
-  extras?: RowExtras;
   seqLen?: number;
   error?: { code?: string; message: string };
 }

@@ -14,29 +14,6 @@ export interface PackedRows {
 /** Fields a row is written into, at some offset. */
 export type RowFields = Omit<PackedRows, 'lengths'>;
 
-/** What per-row Encodings need besides the matrices. */
-export type RowExtras = Pick<PackedRows, 'lengths' | 'specialTokensMask' | 'sequenceIds' | 'offsetStarts' | 'offsetEnds'>;
-
-/** Bytes of extras for `tokens` tokens. */
-export const EXTRA_BYTES_PER_TOKEN = 10;
-
-/** Copies the extras of `rows` into `buffer` from byte `at` (a multiple of 4) and returns views of the copy. */
-export function extrasInto(rows: PackedRows, buffer: ArrayBufferLike, at: number): RowExtras {
-  const t = rows.ids.length;
-  const out: RowExtras = {
-    lengths: rows.lengths,
-    offsetStarts: new Int32Array(buffer, at, t),
-    offsetEnds: new Int32Array(buffer, at + t * 4, t),
-    specialTokensMask: new Uint8Array(buffer, at + t * 8, t),
-    sequenceIds: new Int8Array(buffer, at + t * 9, t),
-  };
-  out.offsetStarts.set(rows.offsetStarts);
-  out.offsetEnds.set(rows.offsetEnds);
-  out.specialTokensMask.set(rows.specialTokensMask);
-  out.sequenceIds.set(rows.sequenceIds);
-  return out;
-}
-
 const FIELDS = ['ids', 'typeIds', 'specialTokensMask', 'sequenceIds', 'offsetStarts', 'offsetEnds'] as const;
 
 /** Appends rows into growable arrays (one backing buffer); `finish` hands out views of what was written. */
@@ -76,13 +53,6 @@ export class RowBuilder implements RowFields {
       offsetStarts: this.offsetStarts,
       offsetEnds: this.offsetEnds,
     };
-  }
-
-  /** Empties the builder for reuse, with room for at least `capacity` tokens. */
-  reset(capacity: number): void {
-    this.lengths.length = 0;
-    this.total = 0;
-    if (capacity > this.ids.length) this.allocate(capacity);
   }
 
   /** Makes room for a row of up to `n` tokens at offset `total`. */
