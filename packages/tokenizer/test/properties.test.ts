@@ -65,17 +65,20 @@ describe('robustness (fast-check)', () => {
     );
   });
 
-  it('char granularity gives at most one token per character, each covering one code point', () => {
+  it('char granularity: every token covers one code point; a character split in pieces repeats its span', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme-composite', maxLength: 60 }), (text) => {
         const e = tk.encode(text, null, { granularity: 'char', truncation: false });
         for (let i = 1; i < e.length - 1; i++) {
           const piece = text.slice(e.offsetStarts[i], e.offsetEnds[i]);
           expect([...piece].length).toBe(1);
-          if (i > 1) expect(e.offsetStarts[i]!).toBeGreaterThanOrEqual(e.offsetEnds[i - 1]!);
+          if (i === 1) continue;
+          const sameChar = e.offsetStarts[i] === e.offsetStarts[i - 1] && e.offsetEnds[i] === e.offsetEnds[i - 1];
+          // e.g. a Hangul syllable decomposes into jamo that WordPiece may split: '가' -> 'ᄀ', '##ᅡ'
+          if (!sameChar) expect(e.offsetStarts[i]!).toBeGreaterThanOrEqual(e.offsetEnds[i - 1]!);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 3000 },
     );
   });
 
