@@ -27,7 +27,7 @@ function handle(job: PoolJob): [PoolReply, ArrayBuffer[]] {
   const packed = tokenizer.encodeRows(job.inputs, job.options);
   if (job.keep) {
     kept.set(job.id, packed);
-    return [{ id: job.id, lengths: packed.lengths.slice() }, []];
+    return [{ id: job.id, lengths: packed.lengths }, []]; // cloned: the rows stay here
   }
   const padding = tokenizer.batchPadding(job.options);
   const seqLen = batchSeqLen(packed.lengths, padding);

@@ -169,7 +169,7 @@ export class Tokenizer {
       this.encoder.encode(pair, b, o.granularity, seg);
     }
     if (o.truncation) {
-      const added = o.addSpecialTokens ? (b ? this.assembler.addedPair : this.assembler.addedSingle) : 0;
+      const added = this.assembler.added(b !== null, o.addSpecialTokens);
       const room = o.truncation.maxLength - added;
       if (room < 0) {
         throw new SampError(
@@ -211,7 +211,7 @@ export class Tokenizer {
     // Every token but the special ones covers at least one UTF-16 unit: size the rows once, no regrowth.
     let bound = 0;
     for (const [text, pair] of pairs) {
-      const cap = text.length + (pair === null ? this.assembler.addedSingle : pair.length + this.assembler.addedPair);
+      const cap = text.length + (pair?.length ?? 0) + this.assembler.added(pair !== null, o.addSpecialTokens);
       bound += o.truncation ? Math.min(cap, o.truncation.maxLength) : cap;
     }
     const rows = new RowBuilder(bound);

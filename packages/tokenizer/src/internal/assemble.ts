@@ -57,9 +57,14 @@ export class Assembler {
     this.addedPair = count(this.pair);
   }
 
+  /** Special tokens added around one sequence or a pair (none without `addSpecial`). */
+  added(pair: boolean, addSpecial: boolean): number {
+    return addSpecial ? (pair ? this.addedPair : this.addedSingle) : 0;
+  }
+
   /** Tokens of the laid-out sequence (special tokens included when asked). */
   length(a: TokenRun, b: TokenRun | null, addSpecial: boolean): number {
-    return a.length + (b ? b.length : 0) + (addSpecial ? (b ? this.addedPair : this.addedSingle) : 0);
+    return a.length + (b ? b.length : 0) + this.added(b !== null, addSpecial);
   }
 
   /**

@@ -60,20 +60,12 @@ export function batchEncoding(
   padding: PaddingConfig,
   idToToken: (id: number) => string,
 ): BatchEncoding {
-  const where: { chunk: PackedRows; from: number }[] = [];
-  for (const chunk of chunks) {
-    let from = 0;
-    for (const n of chunk.lengths) {
-      where.push({ chunk, from });
-      from += n;
-    }
-  }
-  const lengths = new Int32Array(where.length);
+  const lengths = new Int32Array(chunks.reduce((n, c) => n + c.lengths.length, 0));
   let row = 0;
   for (const chunk of chunks) for (const n of chunk.lengths) lengths[row++] = n;
   const left = padding.direction === 'left';
   let encodings: Encoding[] | undefined;
-  const rowEncoding = (i: number): Encoding => {
+  const rowEncoding = (i: number, where: readonly { chunk: PackedRows; from: number }[]): Encoding => {
     const { chunk, from } = where[i]!;
     const n = lengths[i]!;
     const base = i * seqLen;
@@ -95,14 +87,25 @@ export function batchEncoding(
     );
   };
   return Object.freeze({
-    batchSize: where.length,
+    batchSize: lengths.length,
     seqLen,
     ids: m.ids,
     typeIds: m.typeIds,
     attentionMask: m.attentionMask,
     lengths,
     get encodings(): readonly Encoding[] {
-      encodings ??= Array.from(lengths, (_, i) => rowEncoding(i));
+      if (!encodings) {
+        // Where each row's extras start in its chunk; only needed once encodings are asked for.
+        const where: { chunk: PackedRows; from: number }[] = [];
+        for (const chunk of chunks) {
+          let from = 0;
+          for (const n of chunk.lengths) {
+            where.push({ chunk, from });
+            from += n;
+          }
+        }
+        encodings = Array.from(lengths, (_, i) => rowEncoding(i, where));
+      }
       return encodings;
     },
   });

@@ -8,25 +8,17 @@ export class WordPieceModel {
   readonly unkId: number;
   readonly maxInputCharsPerWord: number;
   private readonly trie: FlatTrie;
-  private readonly tokenOf: Int32Array;
-  private readonly continuationNode: number;
 
   constructor(vocab: ReadonlyMap<string, number>, unkId: number, prefix: string, maxInputCharsPerWord: number) {
     this.unkId = unkId;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
     this.trie = new FlatTrie(vocab, prefix);
-    this.tokenOf = this.trie.tokenOf;
-    this.continuationNode = this.trie.hub;
-  }
-
-  private child(node: number, cp: number): number {
-    return this.trie.child(node, cp);
   }
 
   /** Id of the one-character word `cp`, or the unknown id. */
   single(cp: number): number {
-    const node = this.child(0, cp);
-    const id = node >= 0 ? this.tokenOf[node]! : -1;
+    const node = this.trie.child(0, cp);
+    const id = node >= 0 ? this.trie.tokenOf[node]! : -1;
     return id >= 0 ? id : this.unkId;
   }
 
@@ -40,13 +32,13 @@ export class WordPieceModel {
     const mark = out.length;
     let pos = from;
     while (pos < to) {
-      let node = pos === from ? 0 : this.continuationNode;
+      let node = pos === from ? 0 : this.trie.hub;
       let bestEnd = -1;
       let bestId = -1;
       for (let i = pos; i < to; i++) {
-        node = this.child(node, cps[i]!);
+        node = this.trie.child(node, cps[i]!);
         if (node < 0) break;
-        const id = this.tokenOf[node]!;
+        const id = this.trie.tokenOf[node]!;
         if (id >= 0) {
           bestEnd = i + 1;
           bestId = id;
