@@ -1,4 +1,7 @@
-// The project's one error class, with stable codes that callers (and the Python bridge) can match on.
+// The project's one error class, with stable codes that callers (and the Python bridge) can match on. It shares
+// its brand with the SampError of the other samp packages, so `instanceof SampError` holds across them.
+
+const BRAND = Symbol.for('samp.SampError');
 
 /** Stable error codes. A code never changes meaning once published. */
 export const SampErrorCode = Object.freeze({
@@ -25,6 +28,11 @@ export class SampError extends Error {
     super(message, options);
     this.name = 'SampError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 

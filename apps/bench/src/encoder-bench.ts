@@ -1,0 +1,41 @@
+// BERT-base-shaped encoder (12 layers, hidden 768, 12 heads, FFN 3072, random weights): median ms per
+// device-side forward at the issue's (batch, seq) points, all tokens valid.
+// Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32] [--points 1x32,1x128] [--iters N]
+import { writeFileSync } from 'node:fs';
+import { Encoder, randomBertWeights } from '../../../packages/encoder/src/index.js';
+import type { EncoderShape } from '../../../packages/kernels-cuda/src/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1]! : fallback;
+};
+const device = flag('--device', 'cuda') as 'cuda' | 'cpu';
+const precisions = flag('--precision', device === 'cuda' ? 'fp16,fp32' : 'fp32').split(',') as ('fp16' | 'fp32')[];
+const points = flag('--points', device === 'cuda' ? '1x32,1x128,8x128,32x128,64x128' : '1x128,8x128')
+  .split(',')
+  .map((p) => p.split('x').map(Number) as [number, number]);
+const iters = Number(flag('--iters', device === 'cuda' ? '200' : '10'));
+const out = args[0] ?? 'bench-samp.json';
+
+const shape: EncoderShape = {
+  vocab: 30522, hidden: 768, layers: 12, heads: 12, ffn: 3072, maxPositions: 512, typeVocab: 2, eps: 1e-12, hasPooler: true,
+};
+const weights = randomBertWeights(shape, 7);
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+const rows: unknown[] = [];
+for (const precision of precisions) {
+  const enc = Encoder.fromWeights(shape, weights, { device, precision });
+  for (const [batch, seqLen] of points) {
+    const n = batch * seqLen;
+    const inputIds = Int32Array.from({ length: n }, (_, i) => (i * 7919) % shape.vocab);
+    const inputs = { inputIds, attentionMask: new Int32Array(n).fill(1), batch, seqLen };
+    const t = enc.benchmark(inputs, device === 'cuda' ? 30 : 2, iters);
+    const ms = median(t.ms);
+    const flops = shape.layers * n * (24 * shape.hidden ** 2 + 4 * seqLen * shape.hidden);
+    rows.push({ precision, batch, seq: seqLen, medianMs: ms, minMs: Math.min(...t.ms), tflops: flops / ms / 1e9 });
+    console.log(`${device} ${precision} (${batch},${seqLen}) median ${ms.toFixed(3)} ms  ${(flops / ms / 1e9).toFixed(1)} TFLOP/s`);
+  }
+  enc.dispose();
+}
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), device: Encoder.name && device, rows }, null, 1));

@@ -1,0 +1,10 @@
+// @samp/encoder: BERT encoders from HF directories on CPU or CUDA.
+export { Encoder, type EncoderLoadOptions } from './encoder.js';
+export { type BertConfig, readBertConfig } from './config.js';
+export { Checkpoint } from './checkpoint.js';
+export { SafetensorsFile, type TensorInfo } from './safetensors.js';
+export { type TensorToWrite, writeSafetensors } from './safetensors-write.js';
+export { type PlanSpec, type PrecisionOption, resolvePlan } from './precision.js';
+export { encoderPrefix, encoderShape, readEncoderWeights } from './weights.js';
+export { randomBertWeights } from './random.js';
+export type { EncoderInputs, EncoderOutputs, EncoderShape, EncoderWeights } from '@samp/kernels-cuda';

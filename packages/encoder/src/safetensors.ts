@@ -1,0 +1,136 @@
+// safetensors reading: the JSON header is parsed and checked up front; tensors are read from disk on demand and
+// widened to fp32 (from fp32, fp16 or bf16).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { SampError, SampErrorCode } from '@samp/kernels-cuda';
+
+/** Tensor dtypes samp reads. */
+export type TensorDType = 'F32' | 'F16' | 'BF16';
+
+/** A tensor's entry in a safetensors header. */
+export interface TensorInfo {
+  dtype: string;
+  shape: number[];
+  /** Byte range inside the data section. */
+  begin: number;
+  end: number;
+}
+
+const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const MAX_HEADER = 100 * 1024 * 1024;
+
+function formatError(path: string, why: string): SampError {
+  return new SampError(SampErrorCode.ModelFormat, `${path} is not a valid safetensors file: ${why}`);
+}
+
+/** An open safetensors file. Call {@link SafetensorsFile.close} when done. */
+export class SafetensorsFile {
+  readonly path: string;
+  readonly tensors: ReadonlyMap<string, TensorInfo>;
+  readonly metadata: Readonly<Record<string, string>>;
+  #fd: number | undefined;
+  #dataStart: number;
+
+  private constructor(path: string, fd: number, dataStart: number, tensors: Map<string, TensorInfo>, metadata: Record<string, string>) {
+    this.path = path;
+    this.#fd = fd;
+    this.#dataStart = dataStart;
+    this.tensors = tensors;
+    this.metadata = Object.freeze(metadata);
+  }
+
+  /** Opens and validates the header (sizes, offsets inside the file, dtypes known). */
+  static open(path: string): SafetensorsFile {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size < 8) throw formatError(path, 'shorter than its 8-byte header length');
+      const head = Buffer.alloc(8);
+      readSync(fd, head, 0, 8, 0);
+      const headerLength = Number(head.readBigUInt64LE(0));
+      if (headerLength > MAX_HEADER || 8 + headerLength > size) throw formatError(path, `header length ${headerLength} does not fit the file`);
+      const headerBytes = Buffer.alloc(headerLength);
+      readSync(fd, headerBytes, 0, headerLength, 8);
+      let header: Record<string, unknown>;
+      try {
+        header = JSON.parse(headerBytes.toString('utf8')) as Record<string, unknown>;
+      } catch (error) {
+        throw formatError(path, `header is not JSON (${(error as Error).message})`);
+      }
+      const dataStart = 8 + headerLength;
+      const tensors = new Map<string, TensorInfo>();
+      let metadata: Record<string, string> = {};
+      for (const [name, entry] of Object.entries(header)) {
+        if (name === '__metadata__') {
+          metadata = (entry ?? {}) as Record<string, string>;
+          continue;
+        }
+        const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+        const offsets = e.data_offsets as unknown[];
+        if (typeof e.dtype !== 'string' || !(e.dtype in BYTES) || !Array.isArray(e.shape) || !Array.isArray(offsets) || offsets.length !== 2) {
+          throw formatError(path, `bad entry for tensor "${name}"`);
+        }
+        const shape = e.shape as number[];
+        const [begin, end] = offsets as number[];
+        const count = shape.reduce((a, b) => a * b, 1);
+        if (!shape.every((d) => Number.isInteger(d) && d >= 0) || !Number.isInteger(begin) || !Number.isInteger(end) ||
+            begin! < 0 || end! < begin! || end! - begin! !== count * BYTES[e.dtype]! || dataStart + end! > size) {
+          throw formatError(path, `tensor "${name}" has a shape or byte range that does not match the file`);
+        }
+        tensors.set(name, { dtype: e.dtype, shape, begin: begin!, end: end! });
+      }
+      return new SafetensorsFile(path, fd, dataStart, tensors, metadata);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  /** Reads a tensor widened to fp32. */
+  readF32(name: string): Float32Array {
+    const info = this.tensors.get(name);
+    if (!info) throw new SampError(SampErrorCode.ModelFormat, `${this.path} has no tensor "${name}"`);
+    if (this.#fd === undefined) throw new SampError(SampErrorCode.Disposed, `${this.path} was closed`);
+    const bytes = new Uint8Array(info.end - info.begin); // own buffer at offset 0: aligned for any view
+    readSync(this.#fd, bytes, 0, bytes.length, this.#dataStart + info.begin);
+    return widen(bytes, info.dtype, `${this.path}: tensor "${name}"`);
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
+
+let halfTable: Float32Array | undefined;
+
+function halfToFloat(): Float32Array {
+  if (halfTable) return halfTable;
+  const table = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0) table[h] = sign * frac * 2 ** -24;
+    else if (exp === 31) table[h] = frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+    else table[h] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  }
+  return (halfTable = table);
+}
+
+function widen(bytes: Uint8Array, dtype: string, what: string): Float32Array {
+  const n = bytes.length / BYTES[dtype]!;
+  if (dtype === 'F32') return new Float32Array(bytes.buffer, 0, n);
+  const src = new Uint16Array(bytes.buffer, 0, n);
+  const out = new Float32Array(n);
+  if (dtype === 'F16') {
+    const table = halfToFloat();
+    for (let i = 0; i < n; i++) out[i] = table[src[i]!]!;
+    return out;
+  }
+  if (dtype === 'BF16') {
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) bits[i] = src[i]! << 16;
+    return out;
+  }
+  throw new SampError(SampErrorCode.ModelFormat, `${what} is ${dtype}; expected F32, F16 or BF16`);
+}

@@ -1,0 +1,34 @@
+// Runs one CPU op from an OpArgs description (fp32 only): the oracle side of the cross-backend op test.
+#include "common/error.h"
+#include "common/op_args.h"
+#include "cpu/gemm.h"
+#include "cpu/ops.h"
+#include "cpu/pooler.h"
+
+namespace samp {
+
+std::vector<float> cpu_run_op(const OpArgs& a) {
+  const int64_t out_len = op_args_validate(a);
+  SAMP_REQUIRE(a.dtype == "fp32", SAMP_UNSUPPORTED, "The cpu device runs ops in fp32 only, not " + a.dtype);
+  std::vector<float> out(static_cast<size_t>(out_len));
+  if (a.op == "gemm") {
+    const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[2]);
+    cpu::gemm(a.f[0].data(), a.dims[0], a.dims[2], w, a.epilogue ? a.f[2].data() : nullptr,
+              static_cast<cpu::Epilogue>(a.epilogue), out.data(), a.dims[1]);
+  } else if (a.op == "embedding_layernorm") {
+    cpu::cpu_embedding_layernorm(a.i[0].data(), a.i[1].data(), a.i[2].data(), a.dims[0], a.f[0].data(),
+                                 a.f[1].data(), a.f[2].data(), a.f[3].data(), a.f[4].data(), a.dims[1], a.eps,
+                                 out.data());
+  } else if (a.op == "add_layernorm") {
+    out = a.f[0];
+    cpu::cpu_add_layernorm(out.data(), a.f[1].data(), a.dims[0], a.f[2].data(), a.f[3].data(), a.dims[1], a.eps);
+  } else if (a.op == "attention") {
+    cpu::cpu_attention(a.f[0].data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
+  } else if (a.op == "pooler") {
+    const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[1]);
+    cpu::cpu_pooler(a.f[0].data(), a.i[0].data(), a.dims[0], a.dims[1], w, a.f[2].data(), out.data());
+  }
+  return out;
+}
+
+}  // namespace samp

@@ -1,0 +1,104 @@
+// Runs one CUDA op on host fp32 data for the cross-backend op test: upload, convert to the dtype, run, convert
+// back. Allocates per call; this is a test path, not the model's.
+#include <vector>
+
+#include "common/error.h"
+#include "cuda/check.h"
+#include "cuda/cuda_api.h"
+#include "cuda/device_buffer.h"
+#include "cuda/gemm_lt.h"
+#include "cuda/kernels.cuh"
+
+namespace samp {
+namespace {
+
+using cuda::DeviceBuffer;
+using cuda::DType;
+
+struct Staged {
+  std::vector<DeviceBuffer> keep;
+  cudaStream_t stream = nullptr;
+
+  /** Host floats to the device, in dt (or fp32 when as_f32). */
+  void* floats(const std::vector<float>& v, DType dt, bool as_f32 = false) {
+    DeviceBuffer f32(v.size() * sizeof(float));
+    SAMP_CUDA_CHECK(cudaMemcpyAsync(f32.get(), v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice, stream));
+    if (as_f32 || dt == DType::f32) {
+      keep.push_back(std::move(f32));
+      return keep.back().get();
+    }
+    DeviceBuffer typed(v.size() * cuda::dtype_size(dt));
+    cuda::launch_convert_from_f32(dt, static_cast<const float*>(f32.get()), typed.get(),
+                                  static_cast<int64_t>(v.size()), stream);
+    keep.push_back(std::move(f32));
+    keep.push_back(std::move(typed));
+    return keep.back().get();
+  }
+  int32_t* ints(const std::vector<int32_t>& v) {
+    DeviceBuffer b(v.size() * sizeof(int32_t));
+    SAMP_CUDA_CHECK(cudaMemcpyAsync(b.get(), v.data(), v.size() * sizeof(int32_t), cudaMemcpyHostToDevice, stream));
+    keep.push_back(std::move(b));
+    return static_cast<int32_t*>(keep.back().get());
+  }
+  void* out(int64_t n, DType dt) {
+    keep.emplace_back(static_cast<size_t>(n) * cuda::dtype_size(dt));
+    SAMP_CUDA_CHECK(cudaMemsetAsync(keep.back().get(), 0, keep.back().size(), stream));
+    return keep.back().get();
+  }
+};
+
+}  // namespace
+
+std::vector<float> cuda_run_op(const OpArgs& a) {
+  const int64_t n_out = op_args_validate(a);
+  const DType dt = cuda::dtype_from_string(a.dtype);
+  SAMP_CUDA_CHECK(cudaSetDevice(a.device));
+  Staged s;
+  SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
+  struct StreamGuard {
+    cudaStream_t st;
+    ~StreamGuard() { cudaStreamDestroy(st); }
+  } guard{s.stream};
+  const auto& d = a.dims;
+  void* out = nullptr;
+  bool out_is_f32 = false;
+  if (a.op == "gemm") {
+    cuda::LtGemm gemm;
+    out = s.out(n_out, dt);
+    gemm.run(dt, s.floats(a.f[0], dt), s.floats(a.f[1], dt), a.epilogue ? s.floats(a.f[2], dt) : nullptr, out, d[0],
+             d[1], d[2], static_cast<cuda::GemmEpilogue>(a.epilogue == 3 ? 1 : a.epilogue), s.stream);
+    SAMP_REQUIRE(a.epilogue != 3, SAMP_UNSUPPORTED, "The cuda gemm has no tanh epilogue (the pooler has its own kernel)");
+    SAMP_CUDA_CHECK(cudaStreamSynchronize(s.stream));
+  } else if (a.op == "embedding_layernorm") {
+    out = s.out(n_out, dt);
+    cuda::launch_embedding_layernorm(dt, s.ints(a.i[0]), s.ints(a.i[1]), s.ints(a.i[2]), d[0], s.floats(a.f[0], dt),
+                                     s.floats(a.f[1], dt), s.floats(a.f[2], dt),
+                                     static_cast<float*>(s.floats(a.f[3], dt, true)),
+                                     static_cast<float*>(s.floats(a.f[4], dt, true)), d[1], a.eps, out, s.stream);
+  } else if (a.op == "add_layernorm") {
+    out = s.floats(a.f[0], dt);
+    cuda::launch_add_layernorm(dt, out, s.floats(a.f[1], dt), d[0], static_cast<float*>(s.floats(a.f[2], dt, true)),
+                               static_cast<float*>(s.floats(a.f[3], dt, true)), d[1], a.eps, s.stream);
+  } else if (a.op == "attention") {
+    out = s.out(n_out, dt);
+    int64_t max_len = 0;
+    for (int64_t b = 0; b < d[0]; ++b) max_len = std::max<int64_t>(max_len, a.i[0][b + 1] - a.i[0][b]);
+    cuda::launch_attention(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], d[2], max_len, out, s.stream);
+  } else if (a.op == "pooler") {
+    out = s.out(n_out, DType::f32);
+    out_is_f32 = true;
+    cuda::launch_pooler(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], s.floats(a.f[1], dt),
+                        s.floats(a.f[2], dt), static_cast<float*>(out), s.stream);
+  }
+  std::vector<float> host(static_cast<size_t>(n_out));
+  float* result = static_cast<float*>(out);
+  if (!out_is_f32 && dt != DType::f32) {
+    result = static_cast<float*>(s.out(n_out, DType::f32));
+    cuda::launch_convert_to_f32(dt, out, result, n_out, s.stream);
+  }
+  SAMP_CUDA_CHECK(cudaMemcpyAsync(host.data(), result, sizeof(float) * n_out, cudaMemcpyDeviceToHost, s.stream));
+  SAMP_CUDA_CHECK(cudaStreamSynchronize(s.stream));
+  return host;
+}
+
+}  // namespace samp

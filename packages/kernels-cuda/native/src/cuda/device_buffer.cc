@@ -1,0 +1,34 @@
+// DeviceBuffer: cudaMalloc'd memory freed exactly once.
+#include "cuda/device_buffer.h"
+
+#include "cuda/check.h"
+
+namespace samp::cuda {
+
+DeviceBuffer::DeviceBuffer(size_t bytes) : bytes_(bytes) {
+  if (bytes > 0) SAMP_CUDA_CHECK(cudaMalloc(&ptr_, bytes));
+}
+
+DeviceBuffer::~DeviceBuffer() { reset(); }
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer&& o) noexcept : ptr_(o.ptr_), bytes_(o.bytes_) {
+  o.ptr_ = nullptr;
+  o.bytes_ = 0;
+}
+
+DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
+  if (this != &o) {
+    reset();
+    ptr_ = o.ptr_, bytes_ = o.bytes_;
+    o.ptr_ = nullptr, o.bytes_ = 0;
+  }
+  return *this;
+}
+
+void DeviceBuffer::reset() {
+  if (ptr_) cudaFree(ptr_);  // never throws from a destructor; a failed free leaves nothing to recover
+  ptr_ = nullptr;
+  bytes_ = 0;
+}
+
+}  // namespace samp::cuda

@@ -1,0 +1,115 @@
+// cuBLASLt GEMMs. Row-major C[m,n] = A[m,k] W[n,k]^T is computed as the column-major C^T = W * A^T (TN layout:
+// W transposed, A not), so bias is a per-row vector of the column-major result and broadcasts as HF's Linear.
+// Descriptors and the heuristic's algorithm are cached per (dtype, m, n, k, epilogue).
+#include "cuda/gemm_lt.h"
+
+#include <cublasLt.h>
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "cuda/check.h"
+#include "cuda/device_buffer.h"
+#include "cuda/kernels.cuh"
+
+#define SAMP_LT_CHECK(call)                                                                                \
+  do {                                                                                                     \
+    const cublasStatus_t samp_st_ = (call);                                                                \
+    if (samp_st_ != CUBLAS_STATUS_SUCCESS)                                                                 \
+      ::samp::fail(samp_st_ == CUBLAS_STATUS_ALLOC_FAILED ? SAMP_OOM : SAMP_CUDA_ERROR,                    \
+                   std::string(#call) + " failed: " + cublasLtGetStatusName(samp_st_) + ": " +             \
+                       cublasLtGetStatusString(samp_st_),                                                  \
+                   __FILE__, __LINE__);                                                                    \
+  } while (0)
+
+namespace samp::cuda {
+namespace {
+
+constexpr size_t kWorkspace = size_t{32} << 20;
+
+cudaDataType_t cuda_type(DType dt) {
+  return dt == DType::f32 ? CUDA_R_32F : (dt == DType::f16 ? CUDA_R_16F : CUDA_R_16BF);
+}
+
+struct Plan {
+  cublasLtMatmulDesc_t desc = nullptr;
+  cublasLtMatrixLayout_t w = nullptr, a = nullptr, c = nullptr;
+  cublasLtMatmulAlgo_t algo{};
+  ~Plan() {
+    if (desc) cublasLtMatmulDescDestroy(desc);
+    if (w) cublasLtMatrixLayoutDestroy(w);
+    if (a) cublasLtMatrixLayoutDestroy(a);
+    if (c) cublasLtMatrixLayoutDestroy(c);
+  }
+};
+
+}  // namespace
+
+struct LtGemm::Impl {
+  cublasLtHandle_t handle = nullptr;
+  DeviceBuffer workspace;
+  std::mutex mutex;
+  std::map<std::tuple<int, int64_t, int64_t, int64_t, int>, std::unique_ptr<Plan>> plans;
+
+  Plan& plan(DType dt, int64_t m, int64_t n, int64_t k, cublasLtEpilogue_t epilogue) {
+    const auto key = std::make_tuple(static_cast<int>(dt), m, n, k, static_cast<int>(epilogue));
+    auto found = plans.find(key);
+    if (found != plans.end()) return *found->second;
+    auto p = std::make_unique<Plan>();
+    const cudaDataType_t t = cuda_type(dt);
+    SAMP_LT_CHECK(cublasLtMatmulDescCreate(&p->desc, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+    const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof transpose));
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof keep));
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->w, t, static_cast<uint64_t>(k), static_cast<uint64_t>(n), k));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->a, t, static_cast<uint64_t>(k), static_cast<uint64_t>(m), k));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->c, t, static_cast<uint64_t>(n), static_cast<uint64_t>(m), n));
+    cublasLtMatmulPreference_t pref = nullptr;
+    SAMP_LT_CHECK(cublasLtMatmulPreferenceCreate(&pref));
+    const size_t ws = kWorkspace;
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
+    cublasLtMatmulHeuristicResult_t result{};
+    int returned = 0;
+    const cublasStatus_t st =
+        cublasLtMatmulAlgoGetHeuristic(handle, p->desc, p->w, p->a, p->c, p->c, pref, 1, &result, &returned);
+    cublasLtMatmulPreferenceDestroy(pref);
+    SAMP_LT_CHECK(st);
+    SAMP_REQUIRE(returned > 0, SAMP_UNSUPPORTED,
+                 "cuBLASLt has no algorithm for a " + std::string(dtype_name(dt)) + " GEMM of m=" + std::to_string(m) +
+                     ", n=" + std::to_string(n) + ", k=" + std::to_string(k));
+    p->algo = result.algo;
+    return *plans.emplace(key, std::move(p)).first->second;
+  }
+};
+
+LtGemm::LtGemm() : impl_(std::make_unique<Impl>()) {
+  SAMP_LT_CHECK(cublasLtCreate(&impl_->handle));
+  impl_->workspace = DeviceBuffer(kWorkspace);
+}
+
+LtGemm::~LtGemm() {
+  impl_->plans.clear();
+  if (impl_->handle) cublasLtDestroy(impl_->handle);
+}
+
+void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void* c, int64_t m, int64_t n, int64_t k,
+                 GemmEpilogue epilogue, cudaStream_t stream) {
+  SAMP_REQUIRE(m > 0 && n > 0 && k > 0, SAMP_INVALID, "gemm: sizes must be positive");
+  SAMP_REQUIRE(epilogue == GemmEpilogue::none || bias != nullptr, SAMP_INVALID, "gemm: the epilogue needs a bias");
+  const bool exact_gelu = epilogue == GemmEpilogue::bias_gelu && dt == DType::f32;
+  cublasLtEpilogue_t lt = CUBLASLT_EPILOGUE_DEFAULT;
+  if (epilogue == GemmEpilogue::bias) lt = CUBLASLT_EPILOGUE_BIAS;
+  if (epilogue == GemmEpilogue::bias_gelu && !exact_gelu) lt = CUBLASLT_EPILOGUE_GELU_BIAS;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Plan& p = impl_->plan(dt, m, n, k, lt);
+  if (lt != CUBLASLT_EPILOGUE_DEFAULT)
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
+  const float alpha = 1.0f, beta = 0.0f;
+  SAMP_LT_CHECK(cublasLtMatmul(impl_->handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, c, p.c, &p.algo,
+                               impl_->workspace.get(), kWorkspace, stream));
+  if (exact_gelu) launch_bias_gelu(dt, c, bias, m, n, stream);
+}
+
+}  // namespace samp::cuda

@@ -1,0 +1,43 @@
+// Launchers of the CUDA kernels (declarations only). Each takes an explicit stream and checks its launch.
+// Activations and weights are in the given dtype; LayerNorm parameters are fp32; ints are int32.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "cuda/dtype.h"
+
+namespace samp::cuda {
+
+/** dst[i] = (dtype) src[i]. */
+void launch_convert_from_f32(DType dt, const float* src, void* dst, int64_t n, cudaStream_t stream);
+/** dst[i] = (float) src[i]. */
+void launch_convert_to_f32(DType dt, const void* src, float* dst, int64_t n, cudaStream_t stream);
+
+/** out[t] = LayerNorm(word[ids[t]] + position[positions[t]] + type[types[t]]), t < tokens. */
+void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* types, const int32_t* positions,
+                                int64_t tokens, const void* word, const void* position, const void* type,
+                                const float* gamma, const float* beta, int64_t hidden, float eps, void* out,
+                                cudaStream_t stream);
+
+/** x[t] = LayerNorm(x[t] + residual[t]) in place. */
+void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t tokens, const float* gamma,
+                          const float* beta, int64_t hidden, float eps, cudaStream_t stream);
+
+/** x = GELU(x + bias) (erf form), x [rows, cols]. */
+void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);
+
+/** Fused multi-head attention over packed sequences: qkv [tokens, 3 * heads * head_dim], offsets [batch + 1]
+ * (device); ctx [tokens, heads * head_dim]. max_len bounds every sequence's length (launch size). */
+void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t batch, int64_t heads,
+                      int64_t head_dim, int64_t max_len, void* ctx, cudaStream_t stream);
+
+/** out[b] = tanh(W * hidden[offsets[b]] + bias) in fp32; W [width, width], bias [width] in dt. */
+void launch_pooler(DType dt, const void* hidden, const int32_t* offsets, int64_t batch, int64_t width,
+                   const void* w, const void* bias, float* out, cudaStream_t stream);
+
+/** out[source[t]] = (float) packed[t] for t < tokens with source[t] >= 0 (out zeroed by the caller). */
+void launch_unpack(DType dt, const void* packed, const int32_t* source, int64_t tokens, int64_t width, float* out,
+                   cudaStream_t stream);
+
+}  // namespace samp::cuda

@@ -1,0 +1,33 @@
+// Block-wide LayerNorm of one row held in registers (kPer values per thread), two-pass like PyTorch.
+#pragma once
+#include "cuda/device_math.cuh"
+
+namespace samp::cuda {
+
+constexpr int kNormThreads = 256;
+constexpr int kNormPer = 32;  // rows up to 8192 values
+
+/** v holds row[threadIdx.x + i * blockDim.x] for i < kNormPer (0 beyond n); writes the normalized row to out. */
+template <typename T>
+__device__ __forceinline__ void layernorm_store(float (&v)[kNormPer], int64_t n, const float* gamma,
+                                                const float* beta, float eps, T* out, float* scratch) {
+  float s = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kNormPer; ++i) s += v[i];
+  const float mean = block_sum(s, scratch) / static_cast<float>(n);
+  float q = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kNormPer; ++i) {
+    const int64_t j = threadIdx.x + int64_t{i} * blockDim.x;
+    const float d = j < n ? v[i] - mean : 0.0f;
+    q += d * d;
+  }
+  const float inv = rsqrtf(block_sum(q, scratch) / static_cast<float>(n) + eps);
+#pragma unroll
+  for (int i = 0; i < kNormPer; ++i) {
+    const int64_t j = threadIdx.x + int64_t{i} * blockDim.x;
+    if (j < n) out[j] = from_f32<T>((v[i] - mean) * inv * gamma[j] + beta[j]);
+  }
+}
+
+}  // namespace samp::cuda

@@ -1,0 +1,90 @@
+// Prepares .gpu/ (git-ignored) for a run on the GPU machine, which has CUDA, cmake and PyTorch but no Node.js,
+// no node_modules and no network: node itself, the Node-API headers, the bundled device scripts, the dev data and
+// the shared models with every word-embedding row that the first 100 dev inputs never use set to zero (so they
+// compress to almost nothing; outputs for those inputs are unchanged). Then run: bash tools/gpu/run.sh
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Tokenizer } from '@samp/tokenizer';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const gpu = join(root, '.gpu');
+const shared = process.env.SAMP_SHARED ?? resolve(root, '../shared');
+const require = createRequire(import.meta.url);
+const MODELS = { chnsenticorp: ['text'], lcqmc: ['text_a', 'text_b'], cluener: ['text'] };
+const COUNT = 100;
+
+mkdirSync(join(gpu, 'data'), { recursive: true });
+const step = (what) => console.log(`gpu:pack: ${what}`);
+
+if (!existsSync(join(gpu, 'node.xz'))) {
+  step('node.xz');
+  execFileSync('sh', ['-c', `xz -T2 -6 -c "$(command -v node)" > "${join(gpu, 'node.xz')}"`]);
+}
+
+step('Node-API headers');
+const napi = dirname(require.resolve('node-addon-api/package.json', { paths: [join(root, 'packages/kernels-cuda')] }));
+rmSync(join(gpu, 'napi'), { recursive: true, force: true });
+mkdirSync(join(gpu, 'napi'));
+for (const f of readdirSync(napi)) if (f.endsWith('.h')) copyFileSync(join(napi, f), join(gpu, 'napi', f));
+const headers = dirname(require.resolve('node-api-headers/package.json', { paths: [join(root, 'packages/kernels-cuda')] }));
+cpSync(join(headers, 'include'), join(gpu, 'node-api-headers'), { recursive: true });
+
+step('dev data');
+for (const name of Object.keys(MODELS)) copyFileSync(join(shared, 'data', name, 'dev.jsonl'), join(gpu, 'data', `${name}.jsonl`));
+
+step('models (unused embedding rows zeroed)');
+const staging = join(gpu, 'models');
+rmSync(staging, { recursive: true, force: true });
+for (const [name, fields] of Object.entries(MODELS)) {
+  const src = join(shared, 'models', name);
+  const dst = join(staging, name);
+  cpSync(src, dst, { recursive: true });
+  const tk = Tokenizer.fromFile(join(src, 'tokenizer.json'), {
+    maxLength: 128,
+    ...(name === 'cluener' ? { granularity: 'char' } : {}),
+  });
+  const used = new Set();
+  const lines = readFileSync(join(shared, 'data', name, 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+  for (const line of lines.slice(0, COUNT)) {
+    const row = JSON.parse(line);
+    const e = tk.encode(row[fields[0]], fields[1] ? row[fields[1]] : undefined);
+    for (const id of e.ids) used.add(id);
+  }
+  const file = join(dst, 'model.safetensors');
+  const bytes = readFileSync(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  const entry = header['bert.embeddings.word_embeddings.weight'];
+  const [vocab, width] = entry.shape;
+  const size = entry.dtype === 'F32' ? 4 : 2;
+  const base = 8 + headerLength + entry.data_offsets[0];
+  for (let id = 0; id < vocab; id++) if (!used.has(id)) bytes.fill(0, base + id * width * size, base + (id + 1) * width * size);
+  writeFileSync(file, bytes);
+  console.log(`  ${name}: kept ${used.size} of ${vocab} embedding rows`);
+}
+execFileSync('sh', ['-c', `tar -C "${staging}" -cf - . | xz -T2 -6 > "${join(gpu, 'models.tar.xz')}"`]);
+rmSync(staging, { recursive: true, force: true });
+
+step('bundles');
+for (const [entry, out] of [
+  ['tools/gpu/src/check-cuda.ts', 'check.mjs'],
+  ['apps/bench/src/encoder-bench.ts', 'bench.mjs'],
+]) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile: join(gpu, out),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+execFileSync('sh', ['-c', `du -sh "${gpu}"/*`], { stdio: 'inherit' });
