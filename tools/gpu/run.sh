@@ -17,15 +17,43 @@ cmake --build /tmp/build -j 16 2>&1 | tail -3
 export SAMP_KERNELS_ADDON=/tmp/build/samp_kernels.node
 
 step() { echo "== $1"; }
+FIXTURES=packages/encoder/fixtures
 if [[ "${SKIP_FIXTURES:-0}" != 1 ]]; then
   step fixtures
-  python3 packages/encoder/scripts/gen-fixtures.py /tmp/models .gpu/data "$OUT/fixtures"
+  FIXTURES="$OUT/fixtures"
+  python3 packages/encoder/scripts/gen-fixtures.py /tmp/models .gpu/data "$FIXTURES"
 fi
 step check
-node .gpu/check.mjs /tmp/models "$OUT/fixtures" "$OUT/check.json"
+node .gpu/check.mjs /tmp/models "$FIXTURES" "$OUT/check.json"
 if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   step "bench samp"
   node .gpu/bench.mjs "$OUT/bench-samp.json"
-  step "bench torch"
-  PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/bench-torch.json"
+  [[ "${SKIP_TORCH:-0}" == 1 ]] || step "bench torch"
+  [[ "${SKIP_TORCH:-0}" == 1 ]] || PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/bench-torch.json"
+fi
+if [[ "${PROFILE:-0}" == 1 ]]; then
+  step profile
+  export PATH=$PATH:/usr/local/cuda/bin
+  NSYS=$(command -v nsys || ls /opt/nvidia/nsight-systems*/bin/nsys /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1 || true)
+  if [[ -n "$NSYS" ]]; then
+    for pt in 64x128 1x32; do
+      "$NSYS" profile --cuda-graph-trace=node -f true -o /tmp/prof-$pt node .gpu/bench.mjs /tmp/p.json --precision fp16 --points $pt --iters 20 >/dev/null 2>&1 || true
+      "$NSYS" stats --report cuda_gpu_kern_sum --format csv /tmp/prof-$pt.nsys-rep > "$OUT/profile-$pt.csv" 2>/dev/null || true
+    done
+  else
+    echo "no nsys" | tee "$OUT/profile.txt"
+  fi
+fi
+if [[ "${OP_TIMES:-0}" == 1 ]]; then
+  step "op times"
+  for pt in 64x128 8x128 1x32; do
+    echo "fp16 $pt" && SAMP_CUDA_OP_TIMES=1 node .gpu/bench.mjs /tmp/p.json --precision fp16 --points $pt --iters 20
+  done 2>&1 | tee "$OUT/op-times.txt"
+fi
+if [[ "${NCU:-0}" == 1 ]]; then
+  step ncu
+  export PATH=$PATH:/usr/local/cuda/bin
+  SAMP_CUDA_GRAPHS=0 ncu --kernel-name regex:attention_wmma --launch-skip 30 --launch-count 1 \
+    --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats --section MemoryWorkloadAnalysis \
+    node .gpu/bench.mjs /tmp/p.json --precision fp16 --points 64x128 --iters 3 2>&1 | tail -120 > "$OUT/ncu.txt" || true
 fi

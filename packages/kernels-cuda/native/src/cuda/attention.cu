@@ -19,7 +19,7 @@ constexpr int kLdh = kD + 8; // padded row of 16-bit values (keeps WMMA pointers
 constexpr int kLdf = kD + 4; // padded row of floats
 
 constexpr size_t kWmmaSmem = sizeof(uint16_t) * (3 * kTile * kLdh + kWarps * 16 * kLdh) +
-                             sizeof(float) * (2 * kWarps * 16 * kLdf);
+                             sizeof(float) * (kWarps * 16 * kLdf);
 
 // ---- kernels ----
 template <typename T>
@@ -43,19 +43,20 @@ __global__ void __launch_bounds__(kWarps * 32)
   if (q0 >= len) return;
   const int64_t hidden = int64_t{heads} * kD, stride = 3 * hidden;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-
   extern __shared__ __align__(128) unsigned char smem[];
   T* qs = reinterpret_cast<T*>(smem);
   T* ks = qs + kTile * kLdh;
   T* vs = ks + kTile * kLdh;
   T* ps = vs + kTile * kLdh + warp * 16 * kLdh;  // this warp's probabilities, 16 x 64
   float* ss = reinterpret_cast<float*>(vs + kTile * kLdh + kWarps * 16 * kLdh) + warp * 16 * kLdf;  // scores
-  float* os = reinterpret_cast<float*>(vs + kTile * kLdh + kWarps * 16 * kLdh) + (kWarps + warp) * 16 * kLdf;
 
   load_tile<T>(qkv + h * kD, stride, first, len, q0, qs);
-  const int r = lane >> 1, c0 = (lane & 1) * 32;  // each lane owns half a row of the warp's 16 rows
-  for (int c = 0; c < 32; ++c) os[r * kLdf + c0 + c] = 0.0f;
-  float row_max = -INFINITY, row_sum = 0.0f;
+  // each of the warp's 16 rows is processed by the whole warp (lane owns columns lane and lane + 32): shared
+  // memory accesses are conflict-free, the output rows stay in registers, and the 16 rows' warp reductions are
+  // issued together so that their shuffle latencies overlap
+  float row_max[16], row_sum[16], o0[16], o1[16];
+#pragma unroll
+  for (int r = 0; r < 16; ++r) row_max[r] = -INFINITY, row_sum[r] = 0.0f, o0[r] = 0.0f, o1[r] = 0.0f;
   __syncthreads();
 
   wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> qf[kD / 16];
@@ -84,26 +85,38 @@ __global__ void __launch_bounds__(kWarps * 32)
     __syncwarp();
 
     // online softmax: new running max, rescale of what was accumulated, probabilities of this tile
-    float* srow = ss + r * kLdf + c0;
-    float tile_max = -INFINITY;
-    for (int c = 0; c < 32; ++c) {
-      const float s = k0 + c0 + c < len ? srow[c] * scale : -INFINITY;
-      srow[c] = s;
-      tile_max = fmaxf(tile_max, s);
+    const bool in0 = k0 + lane < len, in1 = k0 + lane + 32 < len;
+    float s0[16], s1[16], red[16];
+#pragma unroll
+    for (int r = 0; r < 16; ++r) {
+      s0[r] = in0 ? ss[r * kLdf + lane] * scale : -INFINITY;
+      s1[r] = in1 ? ss[r * kLdf + lane + 32] * scale : -INFINITY;
+      red[r] = fmaxf(s0[r], s1[r]);
     }
-    tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
-    const float new_max = fmaxf(row_max, tile_max);
-    const float alpha = __expf(row_max - new_max);
-    float sum = 0.0f;
-    for (int c = 0; c < 32; ++c) {
-      const float p = __expf(srow[c] - new_max);
-      sum += p;
-      ps[r * kLdh + c0 + c] = from_f32<T>(p);
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+#pragma unroll
+      for (int r = 0; r < 16; ++r) red[r] = fmaxf(red[r], __shfl_xor_sync(0xffffffffu, red[r], o));
+#pragma unroll
+    for (int r = 0; r < 16; ++r) {
+      const float new_max = fmaxf(row_max[r], red[r]);
+      const float alpha = __expf(row_max[r] - new_max);
+      row_max[r] = new_max;
+      s0[r] = __expf(s0[r] - new_max);
+      s1[r] = __expf(s1[r] - new_max);
+      ps[r * kLdh + lane] = from_f32<T>(s0[r]);
+      ps[r * kLdh + lane + 32] = from_f32<T>(s1[r]);
+      row_sum[r] *= alpha;
+      o0[r] *= alpha;
+      o1[r] *= alpha;
+      red[r] = s0[r] + s1[r];
     }
-    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-    row_sum = row_sum * alpha + sum;
-    row_max = new_max;
-    for (int c = 0; c < 32; ++c) os[r * kLdf + c0 + c] *= alpha;
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+#pragma unroll
+      for (int r = 0; r < 16; ++r) red[r] += __shfl_xor_sync(0xffffffffu, red[r], o);
+#pragma unroll
+    for (int r = 0; r < 16; ++r) row_sum[r] += red[r];
     __syncwarp();
 
     // out += p v
@@ -122,15 +135,20 @@ __global__ void __launch_bounds__(kWarps * 32)
       wmma::store_matrix_sync(ss + j * 16, acc, kLdf, wmma::mem_row_major);
     }
     __syncwarp();
-    for (int c = 0; c < 32; ++c) os[r * kLdf + c0 + c] += ss[r * kLdf + c0 + c];
+#pragma unroll
+    for (int r = 0; r < 16; ++r) o0[r] += ss[r * kLdf + lane], o1[r] += ss[r * kLdf + lane + 32];
     __syncwarp();
   }
 
-  const int q = q0 + warp * 16 + r;
-  if (q < len) {
-    const float inv = 1.0f / row_sum;
-    T* out = ctx + (first + q) * hidden + h * kD + c0;
-    for (int c = 0; c < 32; ++c) out[c] = from_f32<T>(os[r * kLdf + c0 + c] * inv);
+#pragma unroll
+  for (int r = 0; r < 16; ++r) {
+    const int q = q0 + warp * 16 + r;
+    if (q < len) {
+      const float inv = 1.0f / row_sum[r];
+      T* out = ctx + (first + q) * hidden + h * kD;
+      out[lane] = from_f32<T>(o0[r] * inv);
+      out[lane + 32] = from_f32<T>(o1[r] * inv);
+    }
   }
 #endif
 }

@@ -25,6 +25,26 @@ __global__ void embedding_layernorm_kernel(const int32_t* ids, const int32_t* ty
   layernorm_store<T>(v, hidden, gamma, beta, eps, out + t * hidden, scratch);
 }
 
+template <typename T>
+__global__ void embedding_layernorm_warp_kernel(const int32_t* ids, const int32_t* types, const int32_t* positions,
+                                                int64_t tokens, const T* word, const T* position, const T* type,
+                                                const float* gamma, const float* beta, int64_t hidden, float eps,
+                                                T* out) {
+  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
+  if (t >= tokens) return;
+  const int lane = threadIdx.x & 31;
+  const T* w = word + int64_t{ids[t]} * hidden;
+  const T* p = position + int64_t{positions[t]} * hidden;
+  const T* y = type + int64_t{types[t]} * hidden;
+  float v[kWarpNormPer];
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const int64_t j = lane + 32 * i;
+    v[i] = j < hidden ? to_f32<T>(w[j]) + to_f32<T>(p[j]) + to_f32<T>(y[j]) : 0.0f;
+  }
+  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, out + t * hidden);
+}
+
 }  // namespace
 
 // ---- launchers ----
@@ -34,6 +54,16 @@ void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* typ
                                 cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "embedding: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "embedding: bad token count");
+  if (hidden <= 32 * kWarpNormPer) {
+    const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
+    SAMP_DISPATCH_DTYPE(dt, T,
+                        embedding_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
+                            ids, types, positions, tokens, static_cast<const T*>(word),
+                            static_cast<const T*>(position), static_cast<const T*>(type), gamma, beta, hidden, eps,
+                            static_cast<T*>(out)));
+    SAMP_CUDA_LAUNCHED();
+    return;
+  }
   SAMP_DISPATCH_DTYPE(dt, T,
                       embedding_layernorm_kernel<T><<<static_cast<unsigned>(tokens), kNormThreads, 0, stream>>>(
                           ids, types, positions, static_cast<const T*>(word), static_cast<const T*>(position),

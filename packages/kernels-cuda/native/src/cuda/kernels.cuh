@@ -24,6 +24,12 @@ void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* typ
 void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t tokens, const float* gamma,
                           const float* beta, int64_t hidden, float eps, cudaStream_t stream);
 
+/** The last layer's x[t] = LayerNorm(x[t] + residual[t]), also written in fp32 to out[source[t]] (skipped where
+ * source[t] < 0); hidden <= 1024. */
+void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_t tokens, const float* gamma,
+                                 const float* beta, int64_t hidden, float eps, const int32_t* source, float* out,
+                                 cudaStream_t stream);
+
 /** x = GELU(x + bias) (erf form), x [rows, cols]. */
 void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);
 

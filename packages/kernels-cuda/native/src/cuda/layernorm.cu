@@ -23,6 +23,107 @@ __global__ void add_layernorm_kernel(T* x, const T* residual, const float* gamma
 }
 
 template <typename T>
+__global__ void add_layernorm_warp_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
+                                          const float* beta, int64_t hidden, float eps) {
+  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
+  if (t >= tokens) return;
+  const int lane = threadIdx.x & 31;
+  T* row = x + t * hidden;
+  const T* res = residual + t * hidden;
+  float v[kWarpNormPer];
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const int64_t j = lane + 32 * i;
+    v[i] = j < hidden ? to_f32<T>(row[j]) + to_f32<T>(res[j]) : 0.0f;
+  }
+  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, row);
+}
+
+/** A warp per row with 16-byte loads and stores (rows of a multiple of 16 bytes, up to 1024 values). */
+template <typename T>
+__global__ void add_layernorm_vec_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
+                                         const float* beta, int64_t hidden, float eps) {
+  constexpr int kVec = 16 / sizeof(T), kVecs = kWarpNormPer / kVec;
+  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
+  if (t >= tokens) return;
+  const int lane = threadIdx.x & 31;
+  T* row = x + t * hidden;
+  const T* res = residual + t * hidden;
+  float v[kWarpNormPer];
+  float sum = 0.0f;
+#pragma unroll
+  for (int vi = 0; vi < kVecs; ++vi) {
+    const int64_t col = (int64_t{lane} + 32 * vi) * kVec;
+    uint4 a = make_uint4(0, 0, 0, 0), b = make_uint4(0, 0, 0, 0);
+    if (col < hidden) a = *reinterpret_cast<const uint4*>(row + col), b = *reinterpret_cast<const uint4*>(res + col);
+    const T* av = reinterpret_cast<const T*>(&a);
+    const T* bv = reinterpret_cast<const T*>(&b);
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) sum += (v[vi * kVec + e] = to_f32<T>(av[e]) + to_f32<T>(bv[e]));
+  }
+  const float mean = warp_sum(sum) / static_cast<float>(hidden);
+  float q = 0.0f;
+#pragma unroll
+  for (int vi = 0; vi < kVecs; ++vi) {
+    const bool in = (int64_t{lane} + 32 * vi) * kVec < hidden;
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) {
+      const float d = in ? v[vi * kVec + e] - mean : 0.0f;
+      q += d * d;
+    }
+  }
+  const float inv = rsqrtf(warp_sum(q) / static_cast<float>(hidden) + eps);
+#pragma unroll
+  for (int vi = 0; vi < kVecs; ++vi) {
+    const int64_t col = (int64_t{lane} + 32 * vi) * kVec;
+    if (col >= hidden) continue;
+    uint4 o;
+    T* ov = reinterpret_cast<T*>(&o);
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) ov[e] = from_f32<T>((v[vi * kVec + e] - mean) * inv * gamma[col + e] + beta[col + e]);
+    *reinterpret_cast<uint4*>(row + col) = o;
+  }
+}
+
+/** The last layer's LayerNorm: also writes the fp32 row straight into the padded output (no fp16 rounding). */
+template <typename T>
+__global__ void add_layernorm_unpack_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
+                                            const float* beta, int64_t hidden, float eps, const int32_t* source,
+                                            float* out) {
+  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
+  if (t >= tokens) return;
+  const int lane = threadIdx.x & 31;
+  T* row = x + t * hidden;
+  const T* res = residual + t * hidden;
+  float v[kWarpNormPer];
+  float sum = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const int64_t j = lane + 32 * i;
+    v[i] = j < hidden ? to_f32<T>(row[j]) + to_f32<T>(res[j]) : 0.0f;
+    sum += v[i];
+  }
+  const float mean = warp_sum(sum) / static_cast<float>(hidden);
+  float q = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const float d = lane + 32 * i < hidden ? v[i] - mean : 0.0f;
+    q += d * d;
+  }
+  const float inv = rsqrtf(warp_sum(q) / static_cast<float>(hidden) + eps);
+  const int32_t dst = source[t];
+  float* o = dst >= 0 ? out + int64_t{dst} * hidden : nullptr;
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const int64_t j = lane + 32 * i;
+    if (j >= hidden) continue;
+    const float y = (v[i] - mean) * inv * gamma[j] + beta[j];
+    row[j] = from_f32<T>(y);
+    if (o) o[j] = y;
+  }
+}
+
+template <typename T>
 __global__ void bias_gelu_kernel(T* x, const T* bias, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x) {
@@ -38,9 +139,39 @@ void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t token
                           const float* beta, int64_t hidden, float eps, cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "layernorm: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "layernorm: bad token count");
+  const unsigned warp_grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
+  const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0 && reinterpret_cast<uintptr_t>(residual) % 16 == 0 &&
+                       (hidden * static_cast<int64_t>(dtype_size(dt))) % 16 == 0;
+  if (hidden <= 32 * kWarpNormPer && aligned) {
+    SAMP_DISPATCH_DTYPE(dt, T,
+                        add_layernorm_vec_kernel<T><<<warp_grid, 32 * kWarpNormRows, 0, stream>>>(
+                            static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps));
+    SAMP_CUDA_LAUNCHED();
+    return;
+  }
+  if (hidden <= 32 * kWarpNormPer) {
+    const unsigned grid = warp_grid;
+    SAMP_DISPATCH_DTYPE(dt, T,
+                        add_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
+                            static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps));
+    SAMP_CUDA_LAUNCHED();
+    return;
+  }
   SAMP_DISPATCH_DTYPE(dt, T,
                       add_layernorm_kernel<T><<<static_cast<unsigned>(tokens), kNormThreads, 0, stream>>>(
                           static_cast<T*>(x), static_cast<const T*>(residual), gamma, beta, hidden, eps));
+  SAMP_CUDA_LAUNCHED();
+}
+
+void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_t tokens, const float* gamma,
+                                 const float* beta, int64_t hidden, float eps, const int32_t* source, float* out,
+                                 cudaStream_t stream) {
+  SAMP_REQUIRE(hidden <= 32 * kWarpNormPer, SAMP_UNSUPPORTED, "layernorm+unpack: hidden size above 1024");
+  const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
+  SAMP_DISPATCH_DTYPE(dt, T,
+                      add_layernorm_unpack_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
+                          static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps,
+                          source, out));
   SAMP_CUDA_LAUNCHED();
 }
 

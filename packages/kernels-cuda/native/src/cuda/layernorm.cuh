@@ -30,4 +30,30 @@ __device__ __forceinline__ void layernorm_store(float (&v)[kNormPer], int64_t n,
   }
 }
 
+constexpr int kWarpNormPer = 32;  // a warp per row for rows up to 1024 values
+constexpr int kWarpNormRows = 4;  // rows (warps) per block
+
+/** Warp-wide LayerNorm: v holds row[lane + 32 * i] (0 beyond n); no block synchronisation. */
+template <typename T>
+__device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], int64_t n, const float* gamma,
+                                                     const float* beta, float eps, T* out) {
+  const int lane = threadIdx.x & 31;
+  float s = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) s += v[i];
+  const float mean = warp_sum(s) / static_cast<float>(n);
+  float q = 0.0f;
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const float d = lane + 32 * i < n ? v[i] - mean : 0.0f;
+    q += d * d;
+  }
+  const float inv = rsqrtf(warp_sum(q) / static_cast<float>(n) + eps);
+#pragma unroll
+  for (int i = 0; i < kWarpNormPer; ++i) {
+    const int64_t j = lane + 32 * i;
+    if (j < n) out[j] = from_f32<T>((v[i] - mean) * inv * gamma[j] + beta[j]);
+  }
+}
+
 }  // namespace samp::cuda

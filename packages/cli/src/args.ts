@@ -1,0 +1,66 @@
+// Command-line options: parsed with node:util, checked with messages that say what was expected.
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface RunArgs {
+  model: string;
+  task: 'classify' | 'match';
+  input: string;
+  output: string;
+  device: 'cpu' | 'cuda' | 'auto';
+  precision: 'fp32' | 'fp16' | 'bf16' | 'auto';
+  maxLength?: number;
+  batchSize: number;
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`Expected a positive integer for --${name} but received "${v}"`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback?: T): T {
+  if (v === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new UsageError(`Missing --${name} (${allowed.join(' | ')})`);
+  }
+  if (!allowed.includes(v as T)) throw new UsageError(`Expected --${name} to be one of ${allowed.join(', ')} but received "${v}"`);
+  return v as T;
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' }, task: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' },
+        device: { type: 'string' }, precision: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  for (const name of ['model', 'input', 'output']) if (!values[name]) throw new UsageError(`Missing --${name}`);
+  return {
+    model: values.model!,
+    task: oneOf('task', values.task, ['classify', 'match'] as const),
+    input: values.input!,
+    output: values.output!,
+    device: oneOf('device', values.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
+    precision: oneOf('precision', values.precision, ['fp32', 'fp16', 'bf16', 'auto'] as const, 'auto'),
+    maxLength: positiveInt('max-length', values['max-length']),
+    batchSize: positiveInt('batch-size', values['batch-size']) ?? 32,
+  };
+}
+
+export const USAGE = `Usage:
+  samp run --model DIR --task classify|match --input IN.jsonl --output OUT.jsonl
+           [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
+
+  Input lines are {"text"} (classify) or {"text_a", "text_b"} (match). Each input line gives one output line, in
+  order: {"label", "label_id", "scores"}, or {"line", "error": {"code", "message"}} for a line that cannot be run.`;

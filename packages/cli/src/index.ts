@@ -1,0 +1,4 @@
+// samp (the CLI package): the command's entry, usable programmatically too.
+export { main, type Io } from './main.js';
+export { type RunArgs, parseRunArgs, USAGE } from './args.js';
+export { type RunSummary, runCommand } from './run-command.js';

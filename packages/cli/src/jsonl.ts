@@ -1,0 +1,24 @@
+// JSON lines in, in order, each parsed or turned into a per-line error; nothing read twice, nothing lost.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** A line of the input: its 1-based number and either the parsed value or why it could not be parsed. */
+export type JsonLine = { line: number; value: unknown } | { line: number; error: string };
+
+/** Lines of a JSONL file; a blank line is an error line too, so that every line gets exactly one answer. */
+export async function* readJsonLines(path: string): AsyncGenerator<JsonLine> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (text.trim() === '') {
+      yield { line, error: `line ${line} is empty` };
+      continue;
+    }
+    try {
+      yield { line, value: JSON.parse(text) as unknown };
+    } catch (error) {
+      yield { line, error: `line ${line} is not valid JSON: ${(error as Error).message}` };
+    }
+  }
+}

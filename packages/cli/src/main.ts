@@ -1,0 +1,36 @@
+// Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 ok, 1 failure, 2 usage).
+import { SampError } from '@samp/kernels-cuda';
+import { USAGE, UsageError, parseRunArgs } from './args.js';
+import { runCommand } from './run-command.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'run') {
+      const summary = await runCommand(parseRunArgs(rest), io.stderr);
+      io.stderr.write(`samp run: ${summary.lines} lines, ${summary.errors} with errors\n`);
+      return 0;
+    }
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`Unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`samp: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof SampError) {
+      io.stderr.write(`samp: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`samp: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,101 @@
+// samp run: JSON lines through a Pipeline, one output line per input line, in order; a bad line becomes an
+// error record and the run goes on.
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { SampError, SampErrorCode } from '@samp/kernels-cuda';
+import { type Classification, Pipeline, toBatchInput } from '@samp/targets';
+import type { BatchInput } from '@samp/tokenizer';
+import type { RunArgs } from './args.js';
+import { readJsonLines } from './jsonl.js';
+import { progress } from './progress.js';
+
+type Slot = { line: number; input: BatchInput } | { line: number; error: { code: string; message: string } };
+
+function errorOf(line: number, error: unknown): Slot {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = error instanceof SampError ? error.code : typeof e?.code === 'string' ? e.code : SampErrorCode.Internal;
+  return { line, error: { code, message: String(e?.message ?? error) } };
+}
+
+function record(slot: Slot, result?: Classification): string {
+  if ('error' in slot) return JSON.stringify({ line: slot.line, error: slot.error });
+  return JSON.stringify({ label: result!.label, label_id: result!.labelId, scores: result!.scores });
+}
+
+export interface RunSummary {
+  lines: number;
+  errors: number;
+}
+
+export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Promise<RunSummary> {
+  if (!existsSync(args.input)) throw new SampError(SampErrorCode.FileNotFound, `Input file ${args.input} does not exist`);
+  const pipeline = await Pipeline.load(args.model, {
+    task: args.task,
+    device: args.device,
+    precision: args.precision,
+    maxLength: args.maxLength,
+    batchSize: args.batchSize,
+  });
+  stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${pipeline.encoder.plan[0]}, max length ${pipeline.maxLength}\n`);
+  const out = createWriteStream(args.output, { encoding: 'utf8' });
+  const bar = progress(stderr, 'samp run');
+  const summary: RunSummary = { lines: 0, errors: 0 };
+  let slots: Slot[] = [];
+  let pending = 0;
+
+  const write = async (text: string) => {
+    if (!out.write(`${text}\n`)) await once(out, 'drain');
+  };
+  const flush = async () => {
+    const inputs = slots.flatMap((s) => ('input' in s ? [s.input] : []));
+    let results: (Classification | Slot)[] = [];
+    try {
+      results = await pipeline.runTokenized(inputs);
+    } catch {
+      // one bad input must not take the batch down: run them one by one
+      results = [];
+      for (const s of slots) {
+        if (!('input' in s)) continue;
+        try {
+          results.push((await pipeline.runTokenized([s.input]))[0]!);
+        } catch (error) {
+          results.push(errorOf(s.line, error));
+        }
+      }
+    }
+    let k = 0;
+    for (const s of slots) {
+      const r = 'input' in s ? results[k++]! : s;
+      const failed = 'error' in r || 'error' in s;
+      if (failed) summary.errors++;
+      await write('error' in r ? record(r) : record(s, r as Classification));
+    }
+    summary.lines += slots.length;
+    bar.tick(summary.lines);
+    slots = [];
+    pending = 0;
+  };
+
+  try {
+    for await (const item of readJsonLines(args.input)) {
+      if ('error' in item) {
+        slots.push({ line: item.line, error: { code: SampErrorCode.InvalidArgument, message: item.error } });
+      } else {
+        try {
+          slots.push({ line: item.line, input: toBatchInput(args.task, item.value) });
+          pending++;
+        } catch (error) {
+          slots.push(errorOf(item.line, error));
+        }
+      }
+      if (pending >= args.batchSize) await flush();
+    }
+    if (slots.length > 0) await flush();
+  } finally {
+    pipeline.dispose();
+    out.end();
+    await once(out, 'close');
+  }
+  bar.end(summary.lines);
+  return summary;
+}

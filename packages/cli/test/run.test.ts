@@ -1,0 +1,85 @@
+// samp run end to end on the CPU in fp32: the shared dev sets give PyTorch's accuracy, bad lines give error
+// records with their line numbers, and usage errors exit with 2.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.js';
+
+const shared = process.env.SAMP_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
+const hasShared = existsSync(join(shared, 'models'));
+const tmp = mkdtempSync(join(tmpdir(), 'samp-cli-'));
+
+function sink() {
+  const chunks: string[] = [];
+  const stream = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
+  return { stream, text: () => chunks.join('') };
+}
+
+async function samp(args: string[]) {
+  const out = sink(), err = sink();
+  const code = await main(args, { stdout: out.stream, stderr: err.stream });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+function accuracy(devFile: string, outFile: string): number {
+  const gold = readFileSync(devFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l).label as number);
+  const got = readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { label_id: number });
+  expect(got.length).toBe(gold.length);
+  return got.filter((g, i) => g.label_id === gold[i]).length / gold.length;
+}
+
+describe.skipIf(!hasShared)('samp run on the shared dev sets (cpu, fp32)', () => {
+  for (const [name, task, expected] of [['chnsenticorp', 'classify', 0.9242], ['lcqmc', 'match', 0.75]] as const) {
+    it(`${name}: accuracy ${expected} within 0.003`, async () => {
+      const dev = join(shared, 'data', name, 'dev.jsonl');
+      const out = join(tmp, `${name}.jsonl`);
+      const r = await samp(['run', '--model', join(shared, 'models', name), '--task', task, '--input', dev, '--output', out,
+        '--device', 'cpu', '--precision', 'fp32', '--max-length', '128', '--batch-size', '32']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Math.abs(accuracy(dev, out) - expected)).toBeLessThanOrEqual(0.003);
+      const first = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!) as { label: string; scores: number[] };
+      expect(first.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(['negative', 'positive', 'different', 'same']).toContain(first.label);
+    });
+  }
+
+  it('a bad line gives an error record with its number, and the run goes on', async () => {
+    const input = join(tmp, 'mixed.jsonl');
+    writeFileSync(input, ['{"text": "这家酒店很好"}', 'not json', '', '{"txt": "x"}', '{"text": "太差了"}'].join('\n'));
+    const out = join(tmp, 'mixed-out.jsonl');
+    const r = await samp(['run', '--model', join(shared, 'models', 'chnsenticorp'), '--task', 'classify', '--input', input,
+      '--output', out, '--device', 'cpu', '--batch-size', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    expect(lines[0].label).toBeDefined();
+    expect(lines[1]).toMatchObject({ line: 2, error: { code: 'SAMP_INVALID_ARGUMENT' } });
+    expect(lines[2]).toMatchObject({ line: 3, error: { code: 'SAMP_INVALID_ARGUMENT' } });
+    expect(lines[3]).toMatchObject({ line: 4, error: { code: 'SAMP_INVALID_ARGUMENT' } });
+    expect(lines[3].error.message).toContain('text');
+    expect(lines[4].label).toBeDefined();
+    expect(r.stderr).toContain('5 lines, 3 with errors');
+  });
+});
+
+describe('samp usage', () => {
+  it('exits 2 with a message on a missing or bad option', async () => {
+    const r = await samp(['run', '--task', 'classify']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Missing --model');
+    const bad = await samp(['run', '--model', 'm', '--task', 'tag', '--input', 'i', '--output', 'o']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Expected --task to be one of classify, match');
+  });
+
+  it('exits 1 with SAMP_FILE_NOT_FOUND for a missing model directory', async () => {
+    const input = join(tmp, 'one.jsonl');
+    writeFileSync(input, '{"text": "x"}\n');
+    const r = await samp(['run', '--model', join(tmp, 'nope'), '--task', 'classify', '--input', input, '--output', join(tmp, 'o.jsonl'), '--device', 'cpu']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('SAMP_FILE_NOT_FOUND');
+  });
+});

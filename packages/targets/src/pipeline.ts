@@ -1,0 +1,102 @@
+// Pipeline: text in, result out. Tokenizer, encoder and head of one model directory, run in batches.
+import { existsSync } from 'node:fs';
+import { Encoder, type PrecisionOption } from '@samp/encoder';
+import { type Device, type DeviceSpec, SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
+import type { BatchInput, Tokenizer } from '@samp/tokenizer';
+import { type Classification, SequenceClassifier } from './sequence-classifier.js';
+import { tokenizerForModel } from './tokenizer-for-model.js';
+
+/** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier). */
+export type PipelineTask = 'classify' | 'match';
+
+/** An input: `{ text }` for classify, `{ text_a, text_b }` for match. */
+export type PipelineInput = { text: string } | { text_a: string; text_b: string };
+
+export interface PipelineOptions {
+  task: PipelineTask;
+  device?: DeviceSpec | Device;
+  precision?: PrecisionOption;
+  /** Tokens per input, special tokens included (default: tokenizer.json's truncation, else the position table). */
+  maxLength?: number;
+  /** Inputs per forward (default 32). */
+  batchSize?: number;
+}
+
+/** Checks one input against the task and turns it into the tokenizer's form. */
+export function toBatchInput(task: PipelineTask, input: unknown): BatchInput {
+  const o = input as Record<string, unknown> | null;
+  if (task === 'classify') {
+    if (typeof o !== 'object' || o === null || typeof o.text !== 'string') invalidArgument('input', 'an object { "text": string }', input);
+    return o.text;
+  }
+  if (typeof o !== 'object' || o === null || typeof o.text_a !== 'string' || typeof o.text_b !== 'string') {
+    invalidArgument('input', 'an object { "text_a": string, "text_b": string }', input);
+  }
+  return [o.text_a, o.text_b];
+}
+
+export class Pipeline {
+  readonly task: PipelineTask;
+  readonly encoder: Encoder;
+  readonly tokenizer: Tokenizer;
+  readonly head: SequenceClassifier;
+  readonly maxLength: number;
+  readonly batchSize: number;
+
+  private constructor(task: PipelineTask, encoder: Encoder, tokenizer: Tokenizer, head: SequenceClassifier, maxLength: number, batchSize: number) {
+    this.task = task;
+    this.encoder = encoder;
+    this.tokenizer = tokenizer;
+    this.head = head;
+    this.maxLength = maxLength;
+    this.batchSize = batchSize;
+  }
+
+  static async load(dir: string, options: PipelineOptions): Promise<Pipeline> {
+    if (options.task !== 'classify' && options.task !== 'match') invalidArgument('task', '"classify" or "match"', options.task);
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) invalidArgument('batchSize', 'a positive integer', batchSize);
+    if (!existsSync(dir)) throw new SampError(SampErrorCode.FileNotFound, `Model directory ${dir} does not exist`);
+    const tokenizer = tokenizerForModel(dir);
+    const encoder = await Encoder.load(dir, { device: options.device, precision: options.precision });
+    try {
+      const config = encoder.config!;
+      const limit = config.maxPositionEmbeddings;
+      const maxLength = options.maxLength ?? Math.min(tokenizer.config.truncation?.maxLength ?? limit, limit);
+      if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
+        invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
+      }
+      const head = SequenceClassifier.fromCheckpoint(dir, config);
+      return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize);
+    } catch (error) {
+      encoder.dispose();
+      throw error;
+    }
+  }
+
+  /** Results for the inputs, in order. Invalid inputs throw SAMP_INVALID_ARGUMENT (see {@link toBatchInput}). */
+  async run(inputs: readonly PipelineInput[]): Promise<Classification[]> {
+    const batch = inputs.map((input) => toBatchInput(this.task, input));
+    const results: Classification[] = [];
+    for (let i = 0; i < batch.length; i += this.batchSize) results.push(...(await this.runTokenized(batch.slice(i, i + this.batchSize))));
+    return results;
+  }
+
+  /** One forward over already-checked inputs (at most batchSize of them). */
+  async runTokenized(inputs: readonly BatchInput[]): Promise<Classification[]> {
+    if (inputs.length === 0) return [];
+    if (inputs.length > this.batchSize) {
+      throw new SampError(SampErrorCode.InvalidArgument, `Expected at most ${this.batchSize} inputs per batch but received ${inputs.length}`);
+    }
+    const enc = this.tokenizer.encodeBatch(inputs, { maxLength: this.maxLength });
+    const outputs = await this.encoder.forward(
+      { inputIds: enc.ids, tokenTypeIds: enc.typeIds, attentionMask: enc.attentionMask, batch: enc.batchSize, seqLen: enc.seqLen },
+      { pooled: true },
+    );
+    return this.head.decode(outputs);
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+  }
+}

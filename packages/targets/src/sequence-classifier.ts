@@ -1,0 +1,79 @@
+// Sequence classification (BertForSequenceClassification): pooler + linear, softmax (or sigmoid per label when
+// config.problem_type is multi_label_classification). Labels come from config.id2label.
+import { Checkpoint, type BertConfig } from '@samp/encoder';
+import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
+import { sigmoid, softmaxInPlace } from './softmax.js';
+import type { Target } from './target.js';
+
+/** One input's class. `scores` are probabilities, one per label id. */
+export interface Classification {
+  label: string;
+  labelId: number;
+  scores: number[];
+}
+
+export class SequenceClassifier implements Target<Classification> {
+  readonly name = 'sequence-classification';
+  readonly needsPooled = true;
+  readonly labels: readonly string[];
+  readonly multiLabel: boolean;
+  #w: Float32Array;
+  #b: Float32Array;
+  #hidden: number;
+
+  constructor(weight: Float32Array, bias: Float32Array, hidden: number, labels: readonly string[], multiLabel = false) {
+    if (weight.length !== labels.length * hidden || bias.length !== labels.length) {
+      throw new SampError(SampErrorCode.ModelFormat, `Expected a classifier of [${labels.length}, ${hidden}] for ${labels.length} labels`);
+    }
+    this.#w = weight;
+    this.#b = bias;
+    this.#hidden = hidden;
+    this.labels = Object.freeze([...labels]);
+    this.multiLabel = multiLabel;
+  }
+
+  /** Reads `classifier.weight` / `classifier.bias` of a BertForSequenceClassification directory. */
+  static fromCheckpoint(dir: string, config: BertConfig): SequenceClassifier {
+    const ckpt = Checkpoint.open(dir);
+    try {
+      const info = ckpt.info('classifier.weight');
+      if (!info || info.shape.length !== 2) {
+        throw new SampError(
+          SampErrorCode.ModelFormat,
+          `Expected a sequence-classification head ("classifier.weight") in ${dir}; architectures: ${config.architectures.join(', ') || 'none'}`,
+        );
+      }
+      const labelsCount = info.shape[0]!;
+      const labels = Array.from({ length: labelsCount }, (_, i) => config.id2label[i] ?? `LABEL_${i}`);
+      return new SequenceClassifier(
+        ckpt.read('classifier.weight', [labelsCount, config.hiddenSize]),
+        ckpt.read('classifier.bias', [labelsCount]),
+        config.hiddenSize,
+        labels,
+        config.problemType === 'multi_label_classification',
+      );
+    } finally {
+      ckpt.close();
+    }
+  }
+
+  decode(outputs: EncoderOutputs): Classification[] {
+    if (!outputs.pooled) throw new SampError(SampErrorCode.ModelFormat, 'Sequence classification needs the pooled output, but the model has no pooler');
+    const H = this.#hidden, L = this.labels.length;
+    const results: Classification[] = [];
+    const logits = new Float64Array(L);
+    for (let b = 0; b < outputs.batch; b++) {
+      for (let l = 0; l < L; l++) {
+        let s = this.#b[l]!;
+        for (let k = 0; k < H; k++) s += this.#w[l * H + k]! * outputs.pooled[b * H + k]!;
+        logits[l] = s;
+      }
+      if (this.multiLabel) for (let l = 0; l < L; l++) logits[l] = sigmoid(logits[l]!);
+      else softmaxInPlace(logits);
+      let best = 0;
+      for (let l = 1; l < L; l++) if (logits[l]! > logits[best]!) best = l;
+      results.push({ label: this.labels[best]!, labelId: best, scores: Array.from(logits) });
+    }
+    return results;
+  }
+}
