@@ -3,7 +3,7 @@
 // Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32] [--points 1x32,1x128] [--iters N]
 import { writeFileSync } from 'node:fs';
 import { Encoder, randomBertWeights } from '../../../packages/encoder/src/index.js';
-import type { EncoderShape } from '../../../packages/kernels-cuda/src/index.js';
+import { type EncoderShape, runOp } from '../../../packages/kernels-cuda/src/index.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -38,4 +38,18 @@ for (const precision of precisions) {
   }
   enc.dispose();
 }
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), device: Encoder.name && device, rows }, null, 1));
+// the CPU GEMM at M=1024, K=768, N=3072 (timed through runOp: includes packing the weight and copying operands)
+let gemm: { m: number; k: number; n: number; medianGflops: number } | undefined;
+if (device === 'cpu') {
+  const [m, k, n] = [1024, 768, 3072];
+  const a = weights.layers[0]!.ffn1W.slice(0, m * k), w = weights.layers[0]!.ffn1W;
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    runOp('cpu', { op: 'gemm', f: [a, w], dims: [m, n, k] });
+    times.push(performance.now() - t0);
+  }
+  gemm = { m, k, n, medianGflops: (2 * m * n * k) / median(times) / 1e6 };
+  console.log(`cpu fp32 GEMM ${m}x${k}x${n}: ${gemm.medianGflops.toFixed(1)} GFLOP/s`);
+}
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), device, rows, gemm }, null, 1));

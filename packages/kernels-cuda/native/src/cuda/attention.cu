@@ -1,8 +1,6 @@
 // Fused multi-head self-attention over packed (padding-free) sequences, reading the QKV GEMM's output directly.
-// fp16/bf16 with head size 64: tensor cores (WMMA), flash-style online softmax over 64-key tiles, so any length
-// runs in fixed shared memory. Otherwise: a warp per query on CUDA cores (fp32 and other head sizes).
-#include <mma.h>
-
+// fp16/bf16 with head size 64: tensor cores (mma.sync m16n8k16), flash-style online softmax over 64-key tiles with
+// scores and output in registers, so any length runs in fixed shared memory. Otherwise: a warp per query on CUDA cores (fp32 and other head sizes).
 #include "cuda/check.h"
 #include "cuda/device_math.cuh"
 #include "cuda/kernels.cuh"
@@ -10,16 +8,10 @@
 namespace samp::cuda {
 namespace {
 
-namespace wmma = nvcuda::wmma;
-
 constexpr int kD = 64;       // head size of the tensor-core path
 constexpr int kTile = 64;    // queries per block, keys per tile
 constexpr int kWarps = 4;    // 16 query rows each
-constexpr int kLdh = kD + 8; // padded row of 16-bit values (keeps WMMA pointers 32-byte aligned)
-constexpr int kLdf = kD + 4; // padded row of floats
-
-constexpr size_t kWmmaSmem = sizeof(uint16_t) * (3 * kTile * kLdh + kWarps * 16 * kLdh) +
-                             sizeof(float) * (kWarps * 16 * kLdf);
+constexpr int kLdh = kD + 8; // padded row of 16-bit values: fragment loads are free of bank conflicts
 
 // ---- kernels ----
 template <typename T>
@@ -33,124 +25,153 @@ __device__ __forceinline__ void load_tile(const T* qkv, int64_t stride, int64_t 
   }
 }
 
+/** The V tile stored transposed ([dim][key]), so that P V's B fragments are 32-bit loads. Consecutive threads
+ * take consecutive keys, which keeps the 16-bit stores free of bank conflicts. */
+template <typename T>
+__device__ __forceinline__ void load_tile_transposed(const T* qkv, int64_t stride, int64_t first, int len, int row0,
+                                                     T* dst) {
+  for (int v = threadIdx.x; v < kTile * kD / 8; v += blockDim.x) {
+    const int r = v % kTile, c = (v / kTile) * 8;
+    uint4 val = make_uint4(0, 0, 0, 0);
+    if (row0 + r < len) val = *reinterpret_cast<const uint4*>(qkv + (first + row0 + r) * stride + c);
+    const T* e = reinterpret_cast<const T*>(&val);
+#pragma unroll
+    for (int i = 0; i < 8; ++i) dst[(c + i) * kLdh + r] = e[i];
+  }
+}
+
+template <typename T>
+__device__ __forceinline__ uint32_t pack2(float lo, float hi);
+template <>
+__device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi) {
+  const __half2 h = __floats2half2_rn(lo, hi);
+  return *reinterpret_cast<const uint32_t*>(&h);
+}
+template <>
+__device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi) {
+  const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<const uint32_t*>(&h);
+}
+
+/** d += a b on the tensor cores: m16n8k16, A row-major 16x16, B column-major 16x8, fp32 accumulators. */
+template <typename T>
+__device__ __forceinline__ void mma16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1);
+template <>
+__device__ __forceinline__ void mma16816<__half>(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#endif
+}
+template <>
+__device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uint32_t (&a)[4], uint32_t b0,
+                                                        uint32_t b1) {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#endif
+}
+
+__device__ __forceinline__ uint32_t lds32(const void* p) { return *reinterpret_cast<const uint32_t*>(p); }
+
+// Each warp owns 16 query rows. With g = lane / 4 and t = lane % 4, a thread holds rows g and g + 8 of every
+// accumulator tile (columns 2t, 2t + 1 of each 8-wide tile): scores, probabilities and the output stay in
+// registers, and a row's max and sum need two shuffles inside the quad of threads sharing it.
 template <typename T>
 __global__ void __launch_bounds__(kWarps * 32)
-    attention_wmma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale, T* ctx) {
-#if __CUDA_ARCH__ >= 800 || !defined(__CUDA_ARCH__)
+    attention_mma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale_log2, T* ctx) {
+  __shared__ __align__(16) T qs[kTile * kLdh];
+  __shared__ __align__(16) T ks[kTile * kLdh];
+  __shared__ __align__(16) T vt[kD * kLdh];
   const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kTile;
   const int64_t first = offsets[b];
   const int len = offsets[b + 1] - offsets[b];
   if (q0 >= len) return;
   const int64_t hidden = int64_t{heads} * kD, stride = 3 * hidden;
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  extern __shared__ __align__(128) unsigned char smem[];
-  T* qs = reinterpret_cast<T*>(smem);
-  T* ks = qs + kTile * kLdh;
-  T* vs = ks + kTile * kLdh;
-  T* ps = vs + kTile * kLdh + warp * 16 * kLdh;  // this warp's probabilities, 16 x 64
-  float* ss = reinterpret_cast<float*>(vs + kTile * kLdh + kWarps * 16 * kLdh) + warp * 16 * kLdf;  // scores
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
 
   load_tile<T>(qkv + h * kD, stride, first, len, q0, qs);
-  // each of the warp's 16 rows is processed by the whole warp (lane owns columns lane and lane + 32): shared
-  // memory accesses are conflict-free, the output rows stay in registers, and the 16 rows' warp reductions are
-  // issued together so that their shuffle latencies overlap
-  float row_max[16], row_sum[16], o0[16], o1[16];
-#pragma unroll
-  for (int r = 0; r < 16; ++r) row_max[r] = -INFINITY, row_sum[r] = 0.0f, o0[r] = 0.0f, o1[r] = 0.0f;
   __syncthreads();
-
-  wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> qf[kD / 16];
+  uint32_t qa[kD / 16][4];
 #pragma unroll
-  for (int k = 0; k < kD / 16; ++k) wmma::load_matrix_sync(qf[k], qs + warp * 16 * kLdh + k * 16, kLdh);
+  for (int k = 0; k < kD / 16; ++k) {
+    const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
+    const T* r1 = r0 + 8 * kLdh;
+    qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+  }
 
+  float o[kD / 8][4] = {};
+  float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.0f, l1 = 0.0f;
   for (int k0 = 0; k0 < len; k0 += kTile) {
     __syncthreads();  // the previous tile is no longer read
     load_tile<T>(qkv + hidden + h * kD, stride, first, len, k0, ks);
-    load_tile<T>(qkv + 2 * hidden + h * kD, stride, first, len, k0, vs);
+    load_tile_transposed<T>(qkv + 2 * hidden + h * kD, stride, first, len, k0, vt);
     __syncthreads();
 
-    // scores = q k^T for this warp's 16 queries and the tile's 64 keys
+    float s[kTile / 8][4] = {};
 #pragma unroll
-    for (int j = 0; j < kTile / 16; ++j) {
-      wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
-      wmma::fill_fragment(acc, 0.0f);
+    for (int j = 0; j < kTile / 8; ++j)
 #pragma unroll
       for (int k = 0; k < kD / 16; ++k) {
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> kf;
-        wmma::load_matrix_sync(kf, ks + j * 16 * kLdh + k * 16, kLdh);
-        wmma::mma_sync(acc, qf[k], kf, acc);
+        const T* kr = ks + (8 * j + g) * kLdh + 16 * k + 2 * t;
+        mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
       }
-      wmma::store_matrix_sync(ss + j * 16, acc, kLdf, wmma::mem_row_major);
-    }
-    __syncwarp();
 
-    // online softmax: new running max, rescale of what was accumulated, probabilities of this tile
-    const bool in0 = k0 + lane < len, in1 = k0 + lane + 32 < len;
-    float s0[16], s1[16], red[16];
+    // scale into log2 units, mask keys past the sequence, then the online softmax update
+    float mx0 = -INFINITY, mx1 = -INFINITY;
 #pragma unroll
-    for (int r = 0; r < 16; ++r) {
-      s0[r] = in0 ? ss[r * kLdf + lane] * scale : -INFINITY;
-      s1[r] = in1 ? ss[r * kLdf + lane + 32] * scale : -INFINITY;
-      red[r] = fmaxf(s0[r], s1[r]);
-    }
+    for (int j = 0; j < kTile / 8; ++j)
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-#pragma unroll
-      for (int r = 0; r < 16; ++r) red[r] = fmaxf(red[r], __shfl_xor_sync(0xffffffffu, red[r], o));
-#pragma unroll
-    for (int r = 0; r < 16; ++r) {
-      const float new_max = fmaxf(row_max[r], red[r]);
-      const float alpha = __expf(row_max[r] - new_max);
-      row_max[r] = new_max;
-      s0[r] = __expf(s0[r] - new_max);
-      s1[r] = __expf(s1[r] - new_max);
-      ps[r * kLdh + lane] = from_f32<T>(s0[r]);
-      ps[r * kLdh + lane + 32] = from_f32<T>(s1[r]);
-      row_sum[r] *= alpha;
-      o0[r] *= alpha;
-      o1[r] *= alpha;
-      red[r] = s0[r] + s1[r];
-    }
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-#pragma unroll
-      for (int r = 0; r < 16; ++r) red[r] += __shfl_xor_sync(0xffffffffu, red[r], o);
-#pragma unroll
-    for (int r = 0; r < 16; ++r) row_sum[r] += red[r];
-    __syncwarp();
-
-    // out += p v
-#pragma unroll
-    for (int j = 0; j < kD / 16; ++j) {
-      wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
-      wmma::fill_fragment(acc, 0.0f);
-#pragma unroll
-      for (int k = 0; k < kTile / 16; ++k) {
-        wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> pf;
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::row_major> vf;
-        wmma::load_matrix_sync(pf, ps + k * 16, kLdh);
-        wmma::load_matrix_sync(vf, vs + k * 16 * kLdh + j * 16, kLdh);
-        wmma::mma_sync(acc, pf, vf, acc);
+      for (int e = 0; e < 4; ++e) {
+        const bool valid = k0 + 8 * j + 2 * t + (e & 1) < len;
+        s[j][e] = valid ? s[j][e] * scale_log2 : -INFINITY;
+        if (e < 2) mx0 = fmaxf(mx0, s[j][e]);
+        else mx1 = fmaxf(mx1, s[j][e]);
       }
-      wmma::store_matrix_sync(ss + j * 16, acc, kLdf, wmma::mem_row_major);
-    }
-    __syncwarp();
+    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
+    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+    const float n0 = fmaxf(m0, mx0), n1 = fmaxf(m1, mx1);
+    const float a0 = exp2f(m0 - n0), a1 = exp2f(m1 - n1);
+    m0 = n0, m1 = n1;
+    l0 *= a0, l1 *= a1;
 #pragma unroll
-    for (int r = 0; r < 16; ++r) o0[r] += ss[r * kLdf + lane], o1[r] += ss[r * kLdf + lane + 32];
-    __syncwarp();
+    for (int j = 0; j < kD / 8; ++j) o[j][0] *= a0, o[j][1] *= a0, o[j][2] *= a1, o[j][3] *= a1;
+#pragma unroll
+    for (int j = 0; j < kTile / 8; ++j) {
+      s[j][0] = exp2f(s[j][0] - n0), s[j][1] = exp2f(s[j][1] - n0);
+      s[j][2] = exp2f(s[j][2] - n1), s[j][3] = exp2f(s[j][3] - n1);
+      l0 += s[j][0] + s[j][1], l1 += s[j][2] + s[j][3];
+    }
+
+    // o += p v, the probabilities repacked from accumulator tiles into A fragments
+#pragma unroll
+    for (int k = 0; k < kTile / 16; ++k) {
+      const uint32_t pa[4] = {pack2<T>(s[2 * k][0], s[2 * k][1]), pack2<T>(s[2 * k][2], s[2 * k][3]),
+                              pack2<T>(s[2 * k + 1][0], s[2 * k + 1][1]), pack2<T>(s[2 * k + 1][2], s[2 * k + 1][3])};
+#pragma unroll
+      for (int j = 0; j < kD / 8; ++j) {
+        const T* vr = vt + (8 * j + g) * kLdh + 16 * k + 2 * t;
+        mma16816<T>(o[j], pa, lds32(vr), lds32(vr + 8));
+      }
+    }
   }
 
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  const int qa0 = q0 + warp * 16 + g, qa1 = qa0 + 8;
+  const float i0 = 1.0f / l0, i1 = 1.0f / l1;
 #pragma unroll
-  for (int r = 0; r < 16; ++r) {
-    const int q = q0 + warp * 16 + r;
-    if (q < len) {
-      const float inv = 1.0f / row_sum[r];
-      T* out = ctx + (first + q) * hidden + h * kD;
-      out[lane] = from_f32<T>(o0[r] * inv);
-      out[lane + 32] = from_f32<T>(o1[r] * inv);
-    }
+  for (int j = 0; j < kD / 8; ++j) {
+    const int col = h * kD + 8 * j + 2 * t;
+    if (qa0 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa0) * hidden + col) = pack2<T>(o[j][0] * i0, o[j][1] * i0);
+    if (qa1 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa1) * hidden + col) = pack2<T>(o[j][2] * i1, o[j][3] * i1);
   }
-#endif
 }
 
 constexpr int kRowsPerBlock = 8;  // one warp per query
@@ -196,19 +217,10 @@ __global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int 
 }
 
 template <typename T>
-void launch_wmma(dim3 grid, const void* qkv, const int32_t* offsets, int64_t heads, float scale, void* ctx,
-                 cudaStream_t stream) {
-  // the kernel needs more than 48 KiB of shared memory: opt in once per device
-  static bool configured[64] = {};
-  int device = 0;
-  SAMP_CUDA_CHECK(cudaGetDevice(&device));
-  if (device < 64 && !configured[device]) {
-    SAMP_CUDA_CHECK(cudaFuncSetAttribute(attention_wmma_kernel<T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(kWmmaSmem)));
-    configured[device] = true;
-  }
-  attention_wmma_kernel<T><<<grid, kWarps * 32, kWmmaSmem, stream>>>(
-      static_cast<const T*>(qkv), offsets, static_cast<int>(heads), scale, static_cast<T*>(ctx));
+void launch_mma(dim3 grid, const void* qkv, const int32_t* offsets, int64_t heads, float scale, void* ctx,
+                cudaStream_t stream) {
+  attention_mma_kernel<T><<<grid, kWarps * 32, 0, stream>>>(static_cast<const T*>(qkv), offsets, static_cast<int>(heads),
+                                                           scale * 1.4426950408889634f, static_cast<T*>(ctx));
   SAMP_CUDA_LAUNCHED();
 }
 
@@ -224,9 +236,9 @@ void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t
     const dim3 grid(static_cast<unsigned>((max_len + kTile - 1) / kTile), static_cast<unsigned>(heads),
                     static_cast<unsigned>(batch));
     if (dt == DType::f16) {
-      launch_wmma<__half>(grid, qkv, offsets, heads, scale, ctx, stream);
+      launch_mma<__half>(grid, qkv, offsets, heads, scale, ctx, stream);
     } else {
-      launch_wmma<__nv_bfloat16>(grid, qkv, offsets, heads, scale, ctx, stream);
+      launch_mma<__nv_bfloat16>(grid, qkv, offsets, heads, scale, ctx, stream);
     }
     return;
   }
