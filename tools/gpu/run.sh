@@ -53,7 +53,8 @@ fi
 if [[ "${NCU:-0}" == 1 ]]; then
   step ncu
   export PATH=$PATH:/usr/local/cuda/bin
-  SAMP_CUDA_GRAPHS=0 ncu --kernel-name regex:attention_wmma --launch-skip 30 --launch-count 1 \
-    --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats --section MemoryWorkloadAnalysis \
-    node .gpu/bench.mjs /tmp/p.json --precision fp16 --points 64x128 --iters 3 2>&1 | tail -120 > "$OUT/ncu.txt" || true
+  SAMP_CUDA_GRAPHS=0 ncu --kernel-name regex:"${NCU_KERNELS:-attention|layernorm}" --launch-skip 60 --launch-count 4 \
+    --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats \
+    node .gpu/bench.mjs /tmp/p.json --precision fp16 --points 64x128 --iters 3 > "$OUT/ncu.txt" 2>&1 || true
+  grep -E "attention|layernorm|Duration|Registers|Achieved Occupancy|Warp Cycles Per Issued|Compute \(SM\) Throughput|Memory Throughput" "$OUT/ncu.txt" | head -60
 fi

@@ -14,30 +14,40 @@ constexpr int kWarps = 4;    // 16 query rows each
 constexpr int kLdh = kD + 8; // padded row of 16-bit values: fragment loads are free of bank conflicts
 
 // ---- kernels ----
+/** Starts copying a kTile x kD tile to shared memory without going through registers (cp.async, 16 bytes per
+ * copy); rows past the sequence are zero-filled. Completion: cp_async_commit / cp_async_wait. */
 template <typename T>
-__device__ __forceinline__ void load_tile(const T* qkv, int64_t stride, int64_t first, int len, int row0, T* dst) {
-  // kTile rows x kD values, 8 values (16 bytes) per load; rows past the sequence are zero
+__device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, int64_t first, int len, int row0, T* dst) {
   for (int v = threadIdx.x; v < kTile * kD / 8; v += blockDim.x) {
     const int r = v / (kD / 8), c = (v % (kD / 8)) * 8;
-    uint4 val = make_uint4(0, 0, 0, 0);
-    if (row0 + r < len) val = *reinterpret_cast<const uint4*>(qkv + (first + row0 + r) * stride + c);
-    *reinterpret_cast<uint4*>(dst + r * kLdh + c) = val;
+    const bool in = row0 + r < len;
+    const T* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
+    const uint32_t at = static_cast<uint32_t>(__cvta_generic_to_shared(dst + r * kLdh + c));
+#if __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(at), "l"(src), "r"(in ? 16 : 0));
+#endif
   }
 }
 
-/** The V tile stored transposed ([dim][key]), so that P V's B fragments are 32-bit loads. Consecutive threads
- * take consecutive keys, which keeps the 16-bit stores free of bank conflicts. */
-template <typename T>
-__device__ __forceinline__ void load_tile_transposed(const T* qkv, int64_t stride, int64_t first, int len, int row0,
-                                                     T* dst) {
-  for (int v = threadIdx.x; v < kTile * kD / 8; v += blockDim.x) {
-    const int r = v % kTile, c = (v / kTile) * 8;
-    uint4 val = make_uint4(0, 0, 0, 0);
-    if (row0 + r < len) val = *reinterpret_cast<const uint4*>(qkv + (first + row0 + r) * stride + c);
-    const T* e = reinterpret_cast<const T*>(&val);
-#pragma unroll
-    for (int i = 0; i < 8; ++i) dst[(c + i) * kLdh + r] = e[i];
-  }
+__device__ __forceinline__ void cp_async_commit() {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.commit_group;\n" ::);
+#endif
+}
+
+template <int Pending>
+__device__ __forceinline__ void cp_async_wait() {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending));
+#endif
+}
+
+/** B fragment of P V (16 keys x 8 dims) from the row-major V tile, transposed on the way by ldmatrix. */
+__device__ __forceinline__ void ldmatrix_x2_trans(uint32_t& b0, uint32_t& b1, const void* row) {
+#if __CUDA_ARCH__ >= 800
+  const uint32_t at = static_cast<uint32_t>(__cvta_generic_to_shared(row));
+  asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0, %1}, [%2];\n" : "=r"(b0), "=r"(b1) : "r"(at));
+#endif
 }
 
 template <typename T>
@@ -83,39 +93,52 @@ template <typename T>
 __global__ void __launch_bounds__(kWarps * 32)
     attention_mma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale_log2, T* ctx) {
   __shared__ __align__(16) T qs[kTile * kLdh];
-  __shared__ __align__(16) T ks[kTile * kLdh];
-  __shared__ __align__(16) T vt[kD * kLdh];
+  __shared__ __align__(16) T ks[2][kTile * kLdh];  // double-buffered: the next tile loads while this one is used
+  __shared__ __align__(16) T vs[2][kTile * kLdh];
   const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kTile;
   const int64_t first = offsets[b];
   const int len = offsets[b + 1] - offsets[b];
   if (q0 >= len) return;
   const int64_t hidden = int64_t{heads} * kD, stride = 3 * hidden;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const T* kbase = qkv + hidden + h * kD;
+  const T* vbase = qkv + 2 * hidden + h * kD;
 
-  load_tile<T>(qkv + h * kD, stride, first, len, q0, qs);
-  __syncthreads();
+  load_tile_async<T>(qkv + h * kD, stride, first, len, q0, qs);
+  load_tile_async<T>(kbase, stride, first, len, 0, ks[0]);
+  load_tile_async<T>(vbase, stride, first, len, 0, vs[0]);
+  cp_async_commit();
+
   uint32_t qa[kD / 16][4];
-#pragma unroll
-  for (int k = 0; k < kD / 16; ++k) {
-    const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
-    const T* r1 = r0 + 8 * kLdh;
-    qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
-  }
-
   float o[kD / 8][4] = {};
   float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.0f, l1 = 0.0f;
-  for (int k0 = 0; k0 < len; k0 += kTile) {
-    __syncthreads();  // the previous tile is no longer read
-    load_tile<T>(qkv + hidden + h * kD, stride, first, len, k0, ks);
-    load_tile_transposed<T>(qkv + 2 * hidden + h * kD, stride, first, len, k0, vt);
+  for (int k0 = 0, buf = 0; k0 < len; k0 += kTile, buf ^= 1) {
+    if (k0 + kTile < len) {
+      load_tile_async<T>(kbase, stride, first, len, k0 + kTile, ks[buf ^ 1]);
+      load_tile_async<T>(vbase, stride, first, len, k0 + kTile, vs[buf ^ 1]);
+      cp_async_commit();
+      cp_async_wait<1>();
+    } else {
+      cp_async_wait<0>();
+    }
     __syncthreads();
+    if (k0 == 0) {
+#pragma unroll
+      for (int k = 0; k < kD / 16; ++k) {
+        const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
+        const T* r1 = r0 + 8 * kLdh;
+        qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+      }
+    }
+    const T* kt = ks[buf];
+    const T* vtile = vs[buf];
 
     float s[kTile / 8][4] = {};
 #pragma unroll
     for (int j = 0; j < kTile / 8; ++j)
 #pragma unroll
       for (int k = 0; k < kD / 16; ++k) {
-        const T* kr = ks + (8 * j + g) * kLdh + 16 * k + 2 * t;
+        const T* kr = kt + (8 * j + g) * kLdh + 16 * k + 2 * t;
         mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
       }
 
@@ -154,10 +177,12 @@ __global__ void __launch_bounds__(kWarps * 32)
                               pack2<T>(s[2 * k + 1][0], s[2 * k + 1][1]), pack2<T>(s[2 * k + 1][2], s[2 * k + 1][3])};
 #pragma unroll
       for (int j = 0; j < kD / 8; ++j) {
-        const T* vr = vt + (8 * j + g) * kLdh + 16 * k + 2 * t;
-        mma16816<T>(o[j], pa, lds32(vr), lds32(vr + 8));
+        uint32_t b0, b1;
+        ldmatrix_x2_trans(b0, b1, vtile + (16 * k + (lane & 15)) * kLdh + 8 * j);
+        mma16816<T>(o[j], pa, b0, b1);
       }
     }
+    __syncthreads();  // every warp is done with this buffer before the next iteration refills it
   }
 
   l0 += __shfl_xor_sync(0xffffffffu, l0, 1);

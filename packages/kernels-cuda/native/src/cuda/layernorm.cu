@@ -22,9 +22,12 @@ __global__ void add_layernorm_kernel(T* x, const T* residual, const float* gamma
   layernorm_store<T>(v, hidden, gamma, beta, eps, row, scratch);
 }
 
+/** A warp per row; with source and out, also writes the fp32 row to out[source[t]] (the last layer's output,
+ * padding restored, without rounding to the layer's dtype). */
 template <typename T>
 __global__ void add_layernorm_warp_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
-                                          const float* beta, int64_t hidden, float eps) {
+                                          const float* beta, int64_t hidden, float eps,
+                                          const int32_t* source = nullptr, float* out = nullptr) {
   const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
   if (t >= tokens) return;
   const int lane = threadIdx.x & 31;
@@ -36,7 +39,8 @@ __global__ void add_layernorm_warp_kernel(T* x, const T* residual, int64_t token
     const int64_t j = lane + 32 * i;
     v[i] = j < hidden ? to_f32<T>(row[j]) + to_f32<T>(res[j]) : 0.0f;
   }
-  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, row);
+  const int32_t dst = source ? source[t] : -1;
+  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, row, dst >= 0 ? out + int64_t{dst} * hidden : nullptr);
 }
 
 /** A warp per row with 16-byte loads and stores (rows of a multiple of 16 bytes, up to 1024 values). */
@@ -82,44 +86,6 @@ __global__ void add_layernorm_vec_kernel(T* x, const T* residual, int64_t tokens
 #pragma unroll
     for (int e = 0; e < kVec; ++e) ov[e] = from_f32<T>((v[vi * kVec + e] - mean) * inv * gamma[col + e] + beta[col + e]);
     *reinterpret_cast<uint4*>(row + col) = o;
-  }
-}
-
-/** The last layer's LayerNorm: also writes the fp32 row straight into the padded output (no fp16 rounding). */
-template <typename T>
-__global__ void add_layernorm_unpack_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
-                                            const float* beta, int64_t hidden, float eps, const int32_t* source,
-                                            float* out) {
-  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
-  if (t >= tokens) return;
-  const int lane = threadIdx.x & 31;
-  T* row = x + t * hidden;
-  const T* res = residual + t * hidden;
-  float v[kWarpNormPer];
-  float sum = 0.0f;
-#pragma unroll
-  for (int i = 0; i < kWarpNormPer; ++i) {
-    const int64_t j = lane + 32 * i;
-    v[i] = j < hidden ? to_f32<T>(row[j]) + to_f32<T>(res[j]) : 0.0f;
-    sum += v[i];
-  }
-  const float mean = warp_sum(sum) / static_cast<float>(hidden);
-  float q = 0.0f;
-#pragma unroll
-  for (int i = 0; i < kWarpNormPer; ++i) {
-    const float d = lane + 32 * i < hidden ? v[i] - mean : 0.0f;
-    q += d * d;
-  }
-  const float inv = rsqrtf(warp_sum(q) / static_cast<float>(hidden) + eps);
-  const int32_t dst = source[t];
-  float* o = dst >= 0 ? out + int64_t{dst} * hidden : nullptr;
-#pragma unroll
-  for (int i = 0; i < kWarpNormPer; ++i) {
-    const int64_t j = lane + 32 * i;
-    if (j >= hidden) continue;
-    const float y = (v[i] - mean) * inv * gamma[j] + beta[j];
-    row[j] = from_f32<T>(y);
-    if (o) o[j] = y;
   }
 }
 
@@ -169,7 +135,7 @@ void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_
   SAMP_REQUIRE(hidden <= 32 * kWarpNormPer, SAMP_UNSUPPORTED, "layernorm+unpack: hidden size above 1024");
   const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   SAMP_DISPATCH_DTYPE(dt, T,
-                      add_layernorm_unpack_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
+                      add_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
                           static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps,
                           source, out));
   SAMP_CUDA_LAUNCHED();

@@ -33,10 +33,11 @@ __device__ __forceinline__ void layernorm_store(float (&v)[kNormPer], int64_t n,
 constexpr int kWarpNormPer = 32;  // a warp per row for rows up to 1024 values
 constexpr int kWarpNormRows = 4;  // rows (warps) per block
 
-/** Warp-wide LayerNorm: v holds row[lane + 32 * i] (0 beyond n); no block synchronisation. */
+/** Warp-wide LayerNorm: v holds row[lane + 32 * i] (0 beyond n); no block synchronisation. Where out_f32 is
+ * given, the row is written there in fp32 too. */
 template <typename T>
 __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], int64_t n, const float* gamma,
-                                                     const float* beta, float eps, T* out) {
+                                                     const float* beta, float eps, T* out, float* out_f32 = nullptr) {
   const int lane = threadIdx.x & 31;
   float s = 0.0f;
 #pragma unroll
@@ -52,7 +53,10 @@ __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], i
 #pragma unroll
   for (int i = 0; i < kWarpNormPer; ++i) {
     const int64_t j = lane + 32 * i;
-    if (j < n) out[j] = from_f32<T>((v[i] - mean) * inv * gamma[j] + beta[j]);
+    if (j >= n) continue;
+    const float y = (v[i] - mean) * inv * gamma[j] + beta[j];
+    out[j] = from_f32<T>(y);
+    if (out_f32) out_f32[j] = y;
   }
 }
 
