@@ -3,9 +3,7 @@
 // forward for a (batch, seq, rows) bucket captured once as a CUDA graph and replayed.
 #include <algorithm>
 #include <cstdlib>
-#include <cstdio>
 #include <cstring>
-#include <string>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -15,6 +13,7 @@
 #include "cuda/device_buffer.h"
 #include "cuda/gemm_lt.h"
 #include "cuda/kernels.cuh"
+#include "cuda/op_timer.h"
 
 namespace samp {
 namespace {
@@ -32,20 +31,6 @@ struct CudaLayer {
   float *ln1_g, *ln1_b, *ln2_g, *ln2_b;
 };
 
-struct PinnedInts {
-  int32_t* ptr = nullptr;
-  size_t count = 0;
-  ~PinnedInts() {
-    if (ptr) cudaFreeHost(ptr);
-  }
-  void reserve(size_t n) {
-    if (n <= count) return;
-    if (ptr) cudaFreeHost(ptr), ptr = nullptr;
-    SAMP_CUDA_CHECK(cudaMallocHost(&ptr, n * sizeof(int32_t)));
-    count = n;
-  }
-};
-
 class CudaModel final : public Model {
  public:
   CudaModel(const ModelConfig& c, const ModelWeights& w, DType dt, int32_t device)
@@ -54,9 +39,7 @@ class CudaModel final : public Model {
     SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     gemm_ = std::make_unique<cuda::LtGemm>();
     const char* graphs = std::getenv("SAMP_CUDA_GRAPHS");
-    const char* op_times = std::getenv("SAMP_CUDA_OP_TIMES");
-    op_times_ = op_times && std::strcmp(op_times, "1") == 0;
-    use_graphs_ = !(graphs && std::strcmp(graphs, "0") == 0) && !op_times_;
+    use_graphs_ = !(graphs && std::strcmp(graphs, "0") == 0) && !timer_.enabled();
     Carver measure(nullptr);
     layout_weights(measure, w, false);
     weights_ = DeviceBuffer(measure.used());
@@ -106,9 +89,9 @@ class CudaModel final : public Model {
       float ms = 0.0f;
       SAMP_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
       if (i >= warmup) r.ms.push_back(ms);
-      if (i + 1 == warmup) discard_marks();
+      if (i + 1 == warmup) timer_.discard();
     }
-    report_op_times(iters);
+    timer_.report(stream_, iters);
     cudaEventDestroy(start);
     cudaEventDestroy(stop);
     return r;
@@ -229,26 +212,26 @@ class CudaModel final : public Model {
     const int64_t H = c_.hidden, F = c_.ffn;
     const int32_t *ids = ints_, *types = ints_ + rows, *positions = ints_ + 2 * rows, *source = ints_ + 3 * rows,
                   *offsets = ints_ + 4 * rows;
-    mark("start");
+    timer_.mark(stream_, "start");
     SAMP_CUDA_CHECK(cudaMemsetAsync(hidden_out_, 0, sizeof(float) * batch * seq * H, stream_));
     cuda::launch_embedding_layernorm(dt_, ids, types, positions, rows, word_, position_, type_, emb_g_, emb_b_, H,
                                      c_.eps, h_, stream_);
-    mark("embedding");
+    timer_.mark(stream_, "embedding");
     for (size_t li = 0; li < layers_.size(); ++li) {
       const CudaLayer& l = layers_[li];
       const bool last = li + 1 == layers_.size();
       gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, GemmEpilogue::bias, stream_);
-      mark("gemm qkv");
+      timer_.mark(stream_, "gemm qkv");
       cuda::launch_attention(dt_, qkv_, offsets, batch, c_.heads, H / c_.heads, seq, ctx_, stream_);
-      mark("attention");
+      timer_.mark(stream_, "attention");
       gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, GemmEpilogue::bias, stream_);
-      mark("gemm attn-out");
+      timer_.mark(stream_, "gemm attn-out");
       cuda::launch_add_layernorm(dt_, a_, h_, rows, l.ln1_g, l.ln1_b, H, c_.eps, stream_);
-      mark("layernorm");
+      timer_.mark(stream_, "layernorm");
       gemm_->run(dt_, a_, l.ffn1_w, l.ffn1_b, f_, rows, F, H, GemmEpilogue::bias_gelu, stream_);
-      mark("gemm ffn1+gelu");
+      timer_.mark(stream_, "gemm ffn1+gelu");
       gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, GemmEpilogue::bias, stream_);
-      mark("gemm ffn2");
+      timer_.mark(stream_, "gemm ffn2");
       if (last && H <= 1024) {
         // the final hidden state goes out in fp32 straight from the LayerNorm, padding removed
         cuda::launch_add_layernorm_unpack(dt_, h_, a_, rows, l.ln2_g, l.ln2_b, H, c_.eps, source, hidden_out_, stream_);
@@ -256,10 +239,10 @@ class CudaModel final : public Model {
         cuda::launch_add_layernorm(dt_, h_, a_, rows, l.ln2_g, l.ln2_b, H, c_.eps, stream_);
         if (last) cuda::launch_unpack(dt_, h_, source, rows, H, hidden_out_, stream_);
       }
-      mark("layernorm");
+      timer_.mark(stream_, "layernorm");
     }
     if (c_.has_pooler) cuda::launch_pooler(dt_, h_, offsets, batch, H, pool_w_, pool_b_, pooled_out_, stream_);
-    mark("pooler+unpack");
+    timer_.mark(stream_, "pooler+unpack");
   }
 
   /** Replays the bucket's graph; a new bucket runs eagerly once (warming cuBLASLt), then is captured. */
@@ -290,34 +273,6 @@ class CudaModel final : public Model {
     graphs_.emplace(key, exec);
   }
 
-  /** With SAMP_CUDA_OP_TIMES=1 (graphs off): an event after each op, summed per op name by report_op_times. */
-  void mark(const char* name) {
-    if (!op_times_) return;
-    cudaEvent_t e;
-    SAMP_CUDA_CHECK(cudaEventCreate(&e));
-    SAMP_CUDA_CHECK(cudaEventRecord(e, stream_));
-    marks_.emplace_back(name, e);
-  }
-
-  void discard_marks() {
-    for (auto& m : marks_) cudaEventDestroy(m.second);
-    marks_.clear();
-  }
-
-  void report_op_times(int32_t forwards) {
-    if (!op_times_ || marks_.empty()) return;
-    SAMP_CUDA_CHECK(cudaStreamSynchronize(stream_));
-    std::map<std::string, double> total;
-    for (size_t i = 1; i < marks_.size(); ++i) {
-      float ms = 0.0f;
-      if (std::strcmp(marks_[i].first, "start") != 0 &&
-          cudaEventElapsedTime(&ms, marks_[i - 1].second, marks_[i].second) == cudaSuccess)
-        total[marks_[i].first] += ms;
-    }
-    discard_marks();
-    for (const auto& t : total) std::fprintf(stderr, "  op %-16s %8.4f ms per forward\n", t.first.c_str(), t.second / forwards);
-  }
-
   void clear_graphs() {
     for (auto& g : graphs_) cudaGraphExecDestroy(g.second);
     graphs_.clear();
@@ -327,8 +282,8 @@ class CudaModel final : public Model {
   DType dt_;
   int32_t device_;
   cudaStream_t stream_ = nullptr;
-  bool use_graphs_ = true, op_times_ = false;
-  std::vector<std::pair<const char*, cudaEvent_t>> marks_;
+  bool use_graphs_ = true;
+  cuda::OpTimer timer_;
   std::unique_ptr<cuda::LtGemm> gemm_;
   std::mutex mutex_;
   DeviceBuffer weights_, staging_, arena_;
@@ -339,7 +294,7 @@ class CudaModel final : public Model {
   void *h_ = nullptr, *ctx_ = nullptr, *a_ = nullptr, *qkv_ = nullptr, *f_ = nullptr;
   int32_t* ints_ = nullptr;
   float *hidden_out_ = nullptr, *pooled_out_ = nullptr;
-  PinnedInts host_ints_;
+  cuda::PinnedInts host_ints_;
   Packing packing_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, cudaGraphExec_t> graphs_;
 };

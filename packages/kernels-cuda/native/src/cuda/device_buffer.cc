@@ -31,4 +31,15 @@ void DeviceBuffer::reset() {
   bytes_ = 0;
 }
 
+PinnedInts::~PinnedInts() {
+  if (ptr) cudaFreeHost(ptr);
+}
+
+void PinnedInts::reserve(size_t n) {
+  if (n <= count) return;
+  if (ptr) cudaFreeHost(ptr), ptr = nullptr, count = 0;
+  SAMP_CUDA_CHECK(cudaMallocHost(&ptr, n * sizeof(int32_t)));
+  count = n;
+}
+
 }  // namespace samp::cuda

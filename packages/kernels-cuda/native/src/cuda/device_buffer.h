@@ -41,4 +41,16 @@ class Carver {
   size_t used_ = 0;
 };
 
+/** Page-locked host ints (the staging area of a forward's inputs), grown on demand. */
+class PinnedInts {
+ public:
+  PinnedInts() = default;
+  ~PinnedInts();
+  PinnedInts(const PinnedInts&) = delete;
+  PinnedInts& operator=(const PinnedInts&) = delete;
+  void reserve(size_t n);
+  int32_t* ptr = nullptr;
+  size_t count = 0;
+};
+
 }  // namespace samp::cuda
