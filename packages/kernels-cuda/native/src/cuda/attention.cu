@@ -86,6 +86,13 @@ __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uin
 
 __device__ __forceinline__ uint32_t lds32(const void* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
+/** 2^x in one instruction (ex2.approx.ftz: relative error about 2^-22, denormals flushed; exp2(-inf) = 0). */
+__device__ __forceinline__ float fast_exp2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
+
 // Each warp owns 16 query rows. With g = lane / 4 and t = lane % 4, a thread holds rows g and g + 8 of every
 // accumulator tile (columns 2t, 2t + 1 of each 8-wide tile): scores, probabilities and the output stay in
 // registers, and a row's max and sum need two shuffles inside the quad of threads sharing it.
@@ -143,12 +150,13 @@ __global__ void __launch_bounds__(kWarps * 32)
       }
 
     // scale into log2 units, mask keys past the sequence, then the online softmax update
+    const bool full = k0 + kTile <= len;  // no key of this tile is past the sequence
     float mx0 = -INFINITY, mx1 = -INFINITY;
 #pragma unroll
     for (int j = 0; j < kTile / 8; ++j)
 #pragma unroll
       for (int e = 0; e < 4; ++e) {
-        const bool valid = k0 + 8 * j + 2 * t + (e & 1) < len;
+        const bool valid = full || k0 + 8 * j + 2 * t + (e & 1) < len;
         s[j][e] = valid ? s[j][e] * scale_log2 : -INFINITY;
         if (e < 2) mx0 = fmaxf(mx0, s[j][e]);
         else mx1 = fmaxf(mx1, s[j][e]);
@@ -158,15 +166,15 @@ __global__ void __launch_bounds__(kWarps * 32)
     mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
     mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
     const float n0 = fmaxf(m0, mx0), n1 = fmaxf(m1, mx1);
-    const float a0 = exp2f(m0 - n0), a1 = exp2f(m1 - n1);
+    const float a0 = fast_exp2(m0 - n0), a1 = fast_exp2(m1 - n1);
     m0 = n0, m1 = n1;
     l0 *= a0, l1 *= a1;
 #pragma unroll
     for (int j = 0; j < kD / 8; ++j) o[j][0] *= a0, o[j][1] *= a0, o[j][2] *= a1, o[j][3] *= a1;
 #pragma unroll
     for (int j = 0; j < kTile / 8; ++j) {
-      s[j][0] = exp2f(s[j][0] - n0), s[j][1] = exp2f(s[j][1] - n0);
-      s[j][2] = exp2f(s[j][2] - n1), s[j][3] = exp2f(s[j][3] - n1);
+      s[j][0] = fast_exp2(s[j][0] - n0), s[j][1] = fast_exp2(s[j][1] - n0);
+      s[j][2] = fast_exp2(s[j][2] - n1), s[j][3] = fast_exp2(s[j][3] - n1);
       l0 += s[j][0] + s[j][1], l1 += s[j][2] + s[j][3];
     }
 

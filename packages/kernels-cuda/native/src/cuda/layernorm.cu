@@ -43,17 +43,18 @@ __global__ void add_layernorm_warp_kernel(T* x, const T* residual, int64_t token
   warp_layernorm_store<T>(v, hidden, gamma, beta, eps, row, dst >= 0 ? out + int64_t{dst} * hidden : nullptr);
 }
 
-/** A warp per row with 16-byte loads and stores (rows of a multiple of 16 bytes, up to 1024 values). */
-template <typename T>
+/** A warp per row with 16-byte loads and stores (rows of a multiple of 16 bytes, up to 1024 values); each lane
+ * holds kVecs vectors, so registers match the row length. */
+template <typename T, int kVecs>
 __global__ void add_layernorm_vec_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
                                          const float* beta, int64_t hidden, float eps) {
-  constexpr int kVec = 16 / sizeof(T), kVecs = kWarpNormPer / kVec;
+  constexpr int kVec = 16 / sizeof(T);
   const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
   if (t >= tokens) return;
   const int lane = threadIdx.x & 31;
   T* row = x + t * hidden;
   const T* res = residual + t * hidden;
-  float v[kWarpNormPer];
+  float v[kVecs * kVec];
   float sum = 0.0f;
 #pragma unroll
   for (int vi = 0; vi < kVecs; ++vi) {
@@ -109,9 +110,18 @@ void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t token
   const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0 && reinterpret_cast<uintptr_t>(residual) % 16 == 0 &&
                        (hidden * static_cast<int64_t>(dtype_size(dt))) % 16 == 0;
   if (hidden <= 32 * kWarpNormPer && aligned) {
-    SAMP_DISPATCH_DTYPE(dt, T,
-                        add_layernorm_vec_kernel<T><<<warp_grid, 32 * kWarpNormRows, 0, stream>>>(
-                            static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps));
+    SAMP_DISPATCH_DTYPE(dt, T, {
+      constexpr int vec = 16 / sizeof(T);
+      const int vecs = static_cast<int>((hidden + 32 * vec - 1) / (32 * vec));
+      auto kernel = vecs <= 1 ? add_layernorm_vec_kernel<T, 1>
+                  : vecs == 2 ? add_layernorm_vec_kernel<T, 2>
+                  : vecs == 3 ? add_layernorm_vec_kernel<T, 3>
+                  : vecs <= 4 ? add_layernorm_vec_kernel<T, 4>
+                  : vecs <= 6 ? add_layernorm_vec_kernel<T, 6>
+                              : add_layernorm_vec_kernel<T, 8>;
+      kernel<<<warp_grid, 32 * kWarpNormRows, 0, stream>>>(static_cast<T*>(x), static_cast<const T*>(residual), tokens,
+                                                           gamma, beta, hidden, eps);
+    });
     SAMP_CUDA_LAUNCHED();
     return;
   }
