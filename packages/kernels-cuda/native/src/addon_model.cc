@@ -164,33 +164,32 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   std::shared_ptr<Model> model_;
 };
 
+/** The output arrays, made on the JS thread before the forward and filled in place by the model (no copy). */
 struct Outputs {
-  std::vector<float> hidden, pooled;
+  Napi::Float32Array hidden;
+  Napi::Value pooled;  // a Float32Array, or null
 };
 
-Outputs run_forward(Model& model, const ModelConfig& c, const InputCopy& in, bool pooled) {
+Outputs make_outputs(Napi::Env env, const ModelConfig& c, const InputCopy& in, bool pooled) {
   Outputs out;
-  out.hidden.resize(static_cast<size_t>(int64_t{in.batch} * in.seq * c.hidden));
-  if (pooled && c.has_pooler) out.pooled.resize(static_cast<size_t>(int64_t{in.batch} * c.hidden));
-  ForwardOutputs o;
-  o.hidden = out.hidden.data();
-  o.pooled = out.pooled.empty() ? nullptr : out.pooled.data();
-  model.forward(in.view(), o);
+  out.hidden = Napi::Float32Array::New(env, static_cast<size_t>(int64_t{in.batch} * in.seq * c.hidden));
+  out.pooled = pooled && c.has_pooler
+                   ? Napi::Value(Napi::Float32Array::New(env, static_cast<size_t>(int64_t{in.batch} * c.hidden)))
+                   : env.Null();
   return out;
+}
+
+ForwardOutputs view_of(Outputs out) {
+  ForwardOutputs o;
+  o.hidden = out.hidden.Data();
+  o.pooled = out.pooled.IsNull() ? nullptr : out.pooled.As<Napi::Float32Array>().Data();
+  return o;
 }
 
 Napi::Value outputs_to_js(Napi::Env env, const Outputs& out) {
   Napi::Object o = Napi::Object::New(env);
-  auto hidden = Napi::Float32Array::New(env, out.hidden.size());
-  std::copy(out.hidden.begin(), out.hidden.end(), hidden.Data());
-  o.Set("hidden", hidden);
-  if (out.pooled.empty()) {
-    o.Set("pooled", env.Null());
-  } else {
-    auto pooled = Napi::Float32Array::New(env, out.pooled.size());
-    std::copy(out.pooled.begin(), out.pooled.end(), pooled.Data());
-    o.Set("pooled", pooled);
-  }
+  o.Set("hidden", out.hidden);
+  o.Set("pooled", out.pooled);
   return o;
 }
 
@@ -204,15 +203,18 @@ class ForwardWorker : public Napi::AsyncWorker {
         deferred_(Napi::Promise::Deferred::New(env)),
         self_(Napi::Persistent(self)),
         model_(std::move(model)),
-        config_(config),
-        in_(std::move(in)),
-        pooled_(pooled) {}
+        in_(std::move(in)) {
+    const Outputs out = make_outputs(env, config, in_, pooled);
+    hidden_ = Napi::Persistent(out.hidden);
+    if (!out.pooled.IsNull()) pooled_ = Napi::Persistent(out.pooled.As<Napi::Float32Array>());
+    view_ = view_of(out);  // the arrays stay alive (persistent references) and unseen by JS until resolved
+  }
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute() override {
     try {
-      out_ = run_forward(*model_, config_, in_, pooled_);
+      model_->forward(in_.view(), view_);
     } catch (const samp::Error& e) {
       code_ = e.code, SetError(e.what());
     } catch (const std::bad_alloc&) {
@@ -221,7 +223,10 @@ class ForwardWorker : public Napi::AsyncWorker {
       code_ = SAMP_INTERNAL, SetError(e.what());
     }
   }
-  void OnOK() override { deferred_.Resolve(outputs_to_js(Env(), out_)); }
+  void OnOK() override {
+    const Napi::Value pooled = pooled_.IsEmpty() ? Env().Null() : Napi::Value(pooled_.Value());
+    deferred_.Resolve(outputs_to_js(Env(), Outputs{hidden_.Value(), pooled}));
+  }
   void OnError(const Napi::Error& e) override {
     deferred_.Reject(make_error(Env(), code_, e.Message()).Value());
   }
@@ -230,10 +235,10 @@ class ForwardWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference self_;  // keeps the JS model alive while the work runs
   std::shared_ptr<Model> model_;
-  ModelConfig config_;
   InputCopy in_;
-  bool pooled_;
-  Outputs out_;
+  Napi::Reference<Napi::Float32Array> hidden_;
+  Napi::Reference<Napi::Float32Array> pooled_;  // empty without a pooled output
+  ForwardOutputs view_;
   std::string code_ = SAMP_INTERNAL;
 };
 
@@ -250,7 +255,10 @@ Napi::Value NativeModel::forward(const Napi::CallbackInfo& info) {
 Napi::Value NativeModel::forward_sync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const InputCopy in = parse_inputs(info);
-    return outputs_to_js(info.Env(), run_forward(*model(), config_, in, want_pooled(info)));
+    const Outputs out = make_outputs(info.Env(), config_, in, want_pooled(info));
+    ForwardOutputs view = view_of(out);
+    model()->forward(in.view(), view);
+    return outputs_to_js(info.Env(), out);
   });
 }
 

@@ -63,11 +63,11 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
   void* out = nullptr;
   bool out_is_f32 = false;
   if (a.op == "gemm") {
+    SAMP_REQUIRE(a.epilogue != 3, SAMP_UNSUPPORTED, "The cuda gemm has no tanh epilogue (the pooler has its own kernel)");
     cuda::LtGemm gemm;
     out = s.out(n_out, dt);
     gemm.run(dt, s.floats(a.f[0], dt), s.floats(a.f[1], dt), a.epilogue ? s.floats(a.f[2], dt) : nullptr, out, d[0],
-             d[1], d[2], static_cast<cuda::GemmEpilogue>(a.epilogue == 3 ? 1 : a.epilogue), s.stream);
-    SAMP_REQUIRE(a.epilogue != 3, SAMP_UNSUPPORTED, "The cuda gemm has no tanh epilogue (the pooler has its own kernel)");
+             d[1], d[2], static_cast<cuda::GemmEpilogue>(a.epilogue), s.stream);
     SAMP_CUDA_CHECK(cudaStreamSynchronize(s.stream));
   } else if (a.op == "embedding_layernorm") {
     out = s.out(n_out, dt);
