@@ -5,13 +5,14 @@ export class UsageError extends Error {}
 
 export interface RunArgs {
   model: string;
-  task: 'classify' | 'match';
+  task: 'classify' | 'match' | 'tag';
   input: string;
   output: string;
   device: 'cpu' | 'cuda' | 'auto';
   precision: 'fp32' | 'fp16' | 'bf16' | 'auto';
   maxLength?: number;
   batchSize: number;
+  granularity?: 'wordpiece' | 'char' | 'word';
 }
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -38,6 +39,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       options: {
         model: { type: 'string' }, task: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' },
         device: { type: 'string' }, precision: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' },
+        granularity: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -48,19 +50,23 @@ export function parseRunArgs(argv: string[]): RunArgs {
   for (const name of ['model', 'input', 'output']) if (!values[name]) throw new UsageError(`Missing --${name}`);
   return {
     model: values.model!,
-    task: oneOf('task', values.task, ['classify', 'match'] as const),
+    task: oneOf('task', values.task, ['classify', 'match', 'tag'] as const),
     input: values.input!,
     output: values.output!,
     device: oneOf('device', values.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
     precision: oneOf('precision', values.precision, ['fp32', 'fp16', 'bf16', 'auto'] as const, 'auto'),
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']) ?? 32,
+    granularity: values.granularity === undefined ? undefined : oneOf('granularity', values.granularity, ['wordpiece', 'char', 'word'] as const),
   };
 }
 
 export const USAGE = `Usage:
-  samp run --model DIR --task classify|match --input IN.jsonl --output OUT.jsonl
+  samp run --model DIR --task classify|match|tag --input IN.jsonl --output OUT.jsonl
            [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
+           [--granularity wordpiece|char|word]
 
-  Input lines are {"text"} (classify) or {"text_a", "text_b"} (match). Each input line gives one output line, in
-  order: {"label", "label_id", "scores"}, or {"line", "error": {"code", "message"}} for a line that cannot be run.`;
+  Input lines are {"text"} (classify, tag) or {"text_a", "text_b"} (match). Each input line gives one output
+  line, in order: {"label", "label_id", "scores"} (classify, match), {"entities": [{"start", "end", "type",
+  "text"}]} (tag; offsets in UTF-16 units, end exclusive), or {"line", "error": {"code", "message"}} for a line
+  that cannot be run.`;

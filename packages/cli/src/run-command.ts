@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
-import { type Classification, Pipeline, toBatchInput } from '@samp/targets';
+import { Pipeline, type PipelineResult, toBatchInput } from '@samp/targets';
 import type { BatchInput } from '@samp/tokenizer';
 import type { RunArgs } from './args.js';
 import { readJsonLines } from './jsonl.js';
@@ -17,8 +17,9 @@ function errorOf(line: number, error: unknown): Slot {
   return { line, error: { code, message: String(e?.message ?? error) } };
 }
 
-function record(slot: Slot, result?: Classification): string {
+function record(slot: Slot, result?: PipelineResult): string {
   if ('error' in slot) return JSON.stringify({ line: slot.line, error: slot.error });
+  if (result && 'entities' in result) return JSON.stringify({ entities: result.entities });
   return JSON.stringify({ label: result!.label, label_id: result!.labelId, scores: result!.scores });
 }
 
@@ -35,6 +36,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     precision: args.precision,
     maxLength: args.maxLength,
     batchSize: args.batchSize,
+    granularity: args.granularity,
   });
   stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${pipeline.encoder.plan[0]}, max length ${pipeline.maxLength}\n`);
   const out = createWriteStream(args.output, { encoding: 'utf8' });
@@ -48,7 +50,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
   };
   const flush = async () => {
     const inputs = slots.flatMap((s) => ('input' in s ? [s.input] : []));
-    let results: (Classification | Slot)[] = [];
+    let results: (PipelineResult | Slot)[] = [];
     try {
       results = await pipeline.runTokenized(inputs);
     } catch {
@@ -68,7 +70,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
       const r = 'input' in s ? results[k++]! : s;
       const failed = 'error' in r || 'error' in s;
       if (failed) summary.errors++;
-      await write('error' in r ? record(r) : record(s, r as Classification));
+      await write('error' in r ? record(r as Slot) : record(s, r as PipelineResult));
     }
     summary.lines += slots.length;
     bar.tick(summary.lines);

@@ -46,6 +46,31 @@ describe.skipIf(!hasShared)('samp run on the shared dev sets (cpu, fp32)', () =>
     });
   }
 
+  it('cluener (tag, char granularity): entity F1 0.6945 within 0.005, entity texts equal the input at their offsets', async () => {
+    const dev = join(shared, 'data', 'cluener', 'dev.jsonl');
+    const out = join(tmp, 'cluener.jsonl');
+    const r = await samp(['run', '--model', join(shared, 'models', 'cluener'), '--task', 'tag', '--granularity', 'char',
+      '--input', dev, '--output', out, '--device', 'cpu', '--precision', 'fp32', '--max-length', '128']);
+    expect(r.code, r.stderr).toBe(0);
+    type Span = { start: number; end: number; type: string; text: string };
+    const gold = readFileSync(dev, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; spans: Span[] });
+    const got = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entities: Span[] });
+    expect(got).toHaveLength(gold.length);
+    let tp = 0, predicted = 0, expected = 0;
+    got.forEach((g, i) => {
+      const key = (s: Span) => `${s.start}:${s.end}:${s.type}`;
+      const want = new Set(gold[i]!.spans.map(key));
+      for (const e of g.entities) {
+        expect(gold[i]!.text.slice(e.start, e.end)).toBe(e.text);
+        if (want.has(key(e))) tp++;
+      }
+      predicted += g.entities.length;
+      expected += want.size;
+    });
+    const p = tp / predicted, rec = tp / expected;
+    expect(Math.abs((2 * p * rec) / (p + rec) - 0.6945)).toBeLessThanOrEqual(0.005);
+  });
+
   it('a bad line gives an error record with its number, and the run goes on', async () => {
     const input = join(tmp, 'mixed.jsonl');
     writeFileSync(input, ['{"text": "这家酒店很好"}', 'not json', '', '{"txt": "x"}', '{"text": "太差了"}'].join('\n'));
@@ -70,9 +95,9 @@ describe('samp usage', () => {
     const r = await samp(['run', '--task', 'classify']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Missing --model');
-    const bad = await samp(['run', '--model', 'm', '--task', 'tag', '--input', 'i', '--output', 'o']);
+    const bad = await samp(['run', '--model', 'm', '--task', 'summarize', '--input', 'i', '--output', 'o']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('Expected --task to be one of classify, match');
+    expect(bad.stderr).toContain('Expected --task to be one of classify, match, tag');
   });
 
   it('exits 1 with SAMP_FILE_NOT_FOUND for a missing model directory', async () => {

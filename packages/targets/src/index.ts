@@ -1,6 +1,15 @@
 // @samp/targets: heads on top of samp encoders, and the Pipeline from text to result.
-export type { Target } from './target.js';
+export type { DecodeContext, Target } from './target.js';
 export { type Classification, SequenceClassifier } from './sequence-classifier.js';
-export { Pipeline, type PipelineInput, type PipelineOptions, type PipelineTask, toBatchInput } from './pipeline.js';
+export { type Entity, type Tagging, TokenClassifier } from './token-classifier.js';
+export { decodeTags, schemeOf, type TagScheme, type TokenSpan } from './spans.js';
+export {
+  Pipeline,
+  type PipelineInput,
+  type PipelineOptions,
+  type PipelineResult,
+  type PipelineTask,
+  toBatchInput,
+} from './pipeline.js';
 export { tokenizerForModel } from './tokenizer-for-model.js';
 export { sigmoid, softmaxInPlace } from './softmax.js';

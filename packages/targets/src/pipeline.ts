@@ -2,15 +2,21 @@
 import { existsSync } from 'node:fs';
 import { Encoder, type PrecisionOption } from '@samp/encoder';
 import { type Device, type DeviceSpec, SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
-import type { BatchInput, Tokenizer } from '@samp/tokenizer';
+import type { BatchInput, Granularity, Tokenizer } from '@samp/tokenizer';
 import { type Classification, SequenceClassifier } from './sequence-classifier.js';
+import type { Target } from './target.js';
+import { type Tagging, TokenClassifier } from './token-classifier.js';
 import { tokenizerForModel } from './tokenizer-for-model.js';
 
-/** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier). */
-export type PipelineTask = 'classify' | 'match';
+/** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier), `tag`
+ * the entities of a text (token classification). */
+export type PipelineTask = 'classify' | 'match' | 'tag';
 
-/** An input: `{ text }` for classify, `{ text_a, text_b }` for match. */
+/** An input: `{ text }` for classify and tag, `{ text_a, text_b }` for match. */
 export type PipelineInput = { text: string } | { text_a: string; text_b: string };
+
+/** The result of one input, by task. */
+export type PipelineResult = Classification | Tagging;
 
 export interface PipelineOptions {
   task: PipelineTask;
@@ -20,12 +26,14 @@ export interface PipelineOptions {
   maxLength?: number;
   /** Inputs per forward (default 32). */
   batchSize?: number;
+  /** Tokenization granularity (default `wordpiece`; the shared cluener model is `char`). */
+  granularity?: Granularity;
 }
 
 /** Checks one input against the task and turns it into the tokenizer's form. */
 export function toBatchInput(task: PipelineTask, input: unknown): BatchInput {
   const o = input as Record<string, unknown> | null;
-  if (task === 'classify') {
+  if (task !== 'match') {
     if (typeof o !== 'object' || o === null || typeof o.text !== 'string') invalidArgument('input', 'an object { "text": string }', input);
     return o.text;
   }
@@ -39,11 +47,11 @@ export class Pipeline {
   readonly task: PipelineTask;
   readonly encoder: Encoder;
   readonly tokenizer: Tokenizer;
-  readonly head: SequenceClassifier;
+  readonly head: Target<PipelineResult>;
   readonly maxLength: number;
   readonly batchSize: number;
 
-  private constructor(task: PipelineTask, encoder: Encoder, tokenizer: Tokenizer, head: SequenceClassifier, maxLength: number, batchSize: number) {
+  private constructor(task: PipelineTask, encoder: Encoder, tokenizer: Tokenizer, head: Target<PipelineResult>, maxLength: number, batchSize: number) {
     this.task = task;
     this.encoder = encoder;
     this.tokenizer = tokenizer;
@@ -53,11 +61,11 @@ export class Pipeline {
   }
 
   static async load(dir: string, options: PipelineOptions): Promise<Pipeline> {
-    if (options.task !== 'classify' && options.task !== 'match') invalidArgument('task', '"classify" or "match"', options.task);
+    if (!['classify', 'match', 'tag'].includes(options.task)) invalidArgument('task', '"classify", "match" or "tag"', options.task);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) invalidArgument('batchSize', 'a positive integer', batchSize);
     if (!existsSync(dir)) throw new SampError(SampErrorCode.FileNotFound, `Model directory ${dir} does not exist`);
-    const tokenizer = tokenizerForModel(dir);
+    const tokenizer = tokenizerForModel(dir, { granularity: options.granularity });
     const encoder = await Encoder.load(dir, { device: options.device, precision: options.precision });
     try {
       const config = encoder.config!;
@@ -66,7 +74,7 @@ export class Pipeline {
       if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
         invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
       }
-      const head = SequenceClassifier.fromCheckpoint(dir, config);
+      const head = options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config) : SequenceClassifier.fromCheckpoint(dir, config);
       return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize);
     } catch (error) {
       encoder.dispose();
@@ -75,15 +83,15 @@ export class Pipeline {
   }
 
   /** Results for the inputs, in order. Invalid inputs throw SAMP_INVALID_ARGUMENT (see {@link toBatchInput}). */
-  async run(inputs: readonly PipelineInput[]): Promise<Classification[]> {
+  async run(inputs: readonly PipelineInput[]): Promise<PipelineResult[]> {
     const batch = inputs.map((input) => toBatchInput(this.task, input));
-    const results: Classification[] = [];
+    const results: PipelineResult[] = [];
     for (let i = 0; i < batch.length; i += this.batchSize) results.push(...(await this.runTokenized(batch.slice(i, i + this.batchSize))));
     return results;
   }
 
   /** One forward over already-checked inputs (at most batchSize of them). */
-  async runTokenized(inputs: readonly BatchInput[]): Promise<Classification[]> {
+  async runTokenized(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
     if (inputs.length === 0) return [];
     if (inputs.length > this.batchSize) {
       throw new SampError(SampErrorCode.InvalidArgument, `Expected at most ${this.batchSize} inputs per batch but received ${inputs.length}`);
@@ -91,9 +99,9 @@ export class Pipeline {
     const enc = this.tokenizer.encodeBatch(inputs, { maxLength: this.maxLength });
     const outputs = await this.encoder.forward(
       { inputIds: enc.ids, tokenTypeIds: enc.typeIds, attentionMask: enc.attentionMask, batch: enc.batchSize, seqLen: enc.seqLen },
-      { pooled: true },
+      { pooled: this.head.needsPooled },
     );
-    return this.head.decode(outputs);
+    return this.head.decode(outputs, { encodings: enc, texts: inputs.map((x) => (typeof x === 'string' ? x : x[0])) });
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@
 import { Checkpoint, type BertConfig } from '@samp/encoder';
 import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { sigmoid, softmaxInPlace } from './softmax.js';
-import type { Target } from './target.js';
+import type { DecodeContext, Target } from './target.js';
 
 /** One input's class. `scores` are probabilities, one per label id. */
 export interface Classification {
@@ -57,7 +57,7 @@ export class SequenceClassifier implements Target<Classification> {
     }
   }
 
-  decode(outputs: EncoderOutputs): Classification[] {
+  decode(outputs: EncoderOutputs, _context?: DecodeContext): Classification[] {
     if (!outputs.pooled) throw new SampError(SampErrorCode.ModelFormat, 'Sequence classification needs the pooled output, but the model has no pooler');
     const H = this.#hidden, L = this.labels.length;
     const results: Classification[] = [];

@@ -2,12 +2,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
-import { Tokenizer } from '@samp/tokenizer';
+import { type Granularity, Tokenizer } from '@samp/tokenizer';
 
 /** Loads the model's tokenizer; throws SAMP_FILE_NOT_FOUND when the directory has neither file. */
-export function tokenizerForModel(dir: string): Tokenizer {
+export function tokenizerForModel(dir: string, options: { granularity?: Granularity } = {}): Tokenizer {
   const json = join(dir, 'tokenizer.json');
-  if (existsSync(json)) return Tokenizer.fromFile(json);
+  if (existsSync(json)) return Tokenizer.fromFile(json, options);
   const vocab = join(dir, 'vocab.txt');
   if (existsSync(vocab)) {
     let lowercase = true;
@@ -16,7 +16,7 @@ export function tokenizerForModel(dir: string): Tokenizer {
       const parsed = JSON.parse(readFileSync(cfg, 'utf8')) as { do_lower_case?: unknown };
       if (typeof parsed.do_lower_case === 'boolean') lowercase = parsed.do_lower_case;
     }
-    return Tokenizer.fromFile(vocab, { lowercase });
+    return Tokenizer.fromFile(vocab, { lowercase, ...options });
   }
   throw new SampError(SampErrorCode.FileNotFound, `Expected tokenizer.json or vocab.txt in ${dir} (the model's tokenizer)`);
 }
