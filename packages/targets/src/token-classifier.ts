@@ -71,7 +71,10 @@ export class TokenClassifier implements Target<Tagging> {
         for (let l = 0; l < L; l++) {
           let s = this.#b[l]!;
           for (let k = 0; k < H; k++) s += this.#w[l * H + k]! * outputs.lastHiddenState[at + k]!;
-          if (s > bestScore) (bestScore = s), (best = l);
+          if (s > bestScore) {
+            bestScore = s;
+            best = l;
+          }
         }
         tags.push(this.labels[best]!);
       }
