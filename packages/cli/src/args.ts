@@ -5,7 +5,7 @@ export class UsageError extends Error {}
 
 export interface RunArgs {
   model: string;
-  task: 'classify' | 'match' | 'tag';
+  task: 'classify' | 'match' | 'tag' | 'embed';
   input: string;
   output: string;
   device: 'cpu' | 'cuda' | 'auto';
@@ -13,6 +13,8 @@ export interface RunArgs {
   maxLength?: number;
   batchSize: number;
   granularity?: 'wordpiece' | 'char' | 'word';
+  pooling?: 'cls' | 'mean';
+  normalize: boolean;
 }
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -39,18 +41,19 @@ export function parseRunArgs(argv: string[]): RunArgs {
       options: {
         model: { type: 'string' }, task: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' },
         device: { type: 'string' }, precision: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' },
-        granularity: { type: 'string' },
+        granularity: { type: 'string' }, pooling: { type: 'string' }, normalize: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
     }).values as Record<string, string | undefined>;
+    values.normalize = values.normalize ? 'true' : undefined;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   for (const name of ['model', 'input', 'output']) if (!values[name]) throw new UsageError(`Missing --${name}`);
   return {
     model: values.model!,
-    task: oneOf('task', values.task, ['classify', 'match', 'tag'] as const),
+    task: oneOf('task', values.task, ['classify', 'match', 'tag', 'embed'] as const),
     input: values.input!,
     output: values.output!,
     device: oneOf('device', values.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
@@ -58,15 +61,18 @@ export function parseRunArgs(argv: string[]): RunArgs {
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']) ?? 32,
     granularity: values.granularity === undefined ? undefined : oneOf('granularity', values.granularity, ['wordpiece', 'char', 'word'] as const),
+    pooling: values.pooling === undefined ? undefined : oneOf('pooling', values.pooling, ['cls', 'mean'] as const),
+    normalize: values.normalize === 'true',
   };
 }
 
 export const USAGE = `Usage:
-  samp run --model DIR --task classify|match|tag --input IN.jsonl --output OUT.jsonl
+  samp run --model DIR --task classify|match|tag|embed --input IN.jsonl --output OUT.jsonl
            [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
-           [--granularity wordpiece|char|word]
+           [--granularity wordpiece|char|word] [--pooling mean|cls] [--normalize]
 
-  Input lines are {"text"} (classify, tag) or {"text_a", "text_b"} (match). Each input line gives one output
-  line, in order: {"label", "label_id", "scores"} (classify, match), {"entities": [{"start", "end", "type",
-  "text"}]} (tag; offsets in UTF-16 units, end exclusive), or {"line", "error": {"code", "message"}} for a line
-  that cannot be run.`;
+  Input lines are {"text"} (classify, tag, embed) or {"text_a", "text_b"} (match); other fields (such as "id")
+  are copied to the output line. Each input line gives one output line, in order: {"label", "label_id",
+  "scores"} (classify, match), {"entities": [{"start", "end", "type", "text"}]} (tag; UTF-16 offsets, end
+  exclusive), {"embedding": [...]} (embed), or {"line", "error": {"code", "message"}} for a line that cannot
+  be run. Exit codes: 0 done, 1 failure, 2 usage error, 3 done but some lines failed.`;

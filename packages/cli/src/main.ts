@@ -1,4 +1,5 @@
-// Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 ok, 1 failure, 2 usage).
+// Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 done, 1 failure, 2 usage,
+// 3 done but some input lines failed).
 import { SampError } from '@samp/kernels-cuda';
 import { USAGE, UsageError, parseRunArgs } from './args.js';
 import { runCommand } from './run-command.js';
@@ -14,7 +15,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'run') {
       const summary = await runCommand(parseRunArgs(rest), io.stderr);
       io.stderr.write(`samp run: ${summary.lines} lines, ${summary.errors} with errors\n`);
-      return 0;
+      return summary.errors > 0 ? 3 : 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(`${USAGE}\n`);

@@ -9,18 +9,31 @@ import type { RunArgs } from './args.js';
 import { readJsonLines } from './jsonl.js';
 import { progress } from './progress.js';
 
-type Slot = { line: number; input: BatchInput } | { line: number; error: { code: string; message: string } };
+type Extra = Record<string, unknown>;
+type Slot =
+  | { line: number; input: BatchInput; extra: Extra }
+  | { line: number; error: { code: string; message: string }; extra: Extra };
 
-function errorOf(line: number, error: unknown): Slot {
+const INPUT_KEYS = new Set(['text', 'text_a', 'text_b']);
+
+/** The input's other fields (such as `id`), copied to its output line. */
+function extraOf(value: unknown): Extra {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !INPUT_KEYS.has(k)));
+}
+
+function errorOf(line: number, error: unknown, extra: Extra): Slot {
   const e = error as { code?: unknown; message?: unknown };
   const code = error instanceof SampError ? error.code : typeof e?.code === 'string' ? e.code : SampErrorCode.Internal;
-  return { line, error: { code, message: String(e?.message ?? error) } };
+  return { line, error: { code, message: String(e?.message ?? error) }, extra };
 }
 
 function record(slot: Slot, result?: PipelineResult): string {
-  if ('error' in slot) return JSON.stringify({ line: slot.line, error: slot.error });
-  if (result && 'entities' in result) return JSON.stringify({ entities: result.entities });
-  return JSON.stringify({ label: result!.label, label_id: result!.labelId, scores: result!.scores });
+  if ('error' in slot) return JSON.stringify({ ...slot.extra, line: slot.line, error: slot.error });
+  if (result && 'entities' in result) return JSON.stringify({ ...slot.extra, entities: result.entities });
+  if (result && 'embedding' in result) return JSON.stringify({ ...slot.extra, embedding: result.embedding });
+  const c = result as Extract<PipelineResult, { label: string }>;
+  return JSON.stringify({ ...slot.extra, label: c.label, label_id: c.labelId, scores: c.scores });
 }
 
 export interface RunSummary {
@@ -37,6 +50,8 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     maxLength: args.maxLength,
     batchSize: args.batchSize,
     granularity: args.granularity,
+    pooling: args.pooling,
+    normalize: args.normalize,
   });
   stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${pipeline.encoder.plan[0]}, max length ${pipeline.maxLength}\n`);
   const out = createWriteStream(args.output, { encoding: 'utf8' });
@@ -61,7 +76,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
         try {
           results.push((await pipeline.runTokenized([s.input]))[0]!);
         } catch (error) {
-          results.push(errorOf(s.line, error));
+          results.push(errorOf(s.line, error, s.extra));
         }
       }
     }
@@ -81,13 +96,13 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
   try {
     for await (const item of readJsonLines(args.input)) {
       if ('error' in item) {
-        slots.push({ line: item.line, error: { code: SampErrorCode.InvalidArgument, message: item.error } });
+        slots.push({ line: item.line, error: { code: SampErrorCode.InvalidArgument, message: item.error }, extra: {} });
       } else {
         try {
-          slots.push({ line: item.line, input: toBatchInput(args.task, item.value) });
+          slots.push({ line: item.line, input: toBatchInput(args.task, item.value), extra: extraOf(item.value) });
           pending++;
         } catch (error) {
-          slots.push(errorOf(item.line, error));
+          slots.push(errorOf(item.line, error, extraOf(item.value)));
         }
       }
       if (pending >= args.batchSize) await flush();

@@ -73,20 +73,37 @@ describe.skipIf(!hasShared)('samp run on the shared dev sets (cpu, fp32)', () =>
 
   it('a bad line gives an error record with its number, and the run goes on', async () => {
     const input = join(tmp, 'mixed.jsonl');
-    writeFileSync(input, ['{"text": "这家酒店很好"}', 'not json', '', '{"txt": "x"}', '{"text": "太差了"}'].join('\n'));
+    writeFileSync(input, ['{"id": 7, "text": "这家酒店很好"}', 'not json', '', '{"id": "x", "txt": "x"}', '{"text": "太差了"}'].join('\n'));
     const out = join(tmp, 'mixed-out.jsonl');
     const r = await samp(['run', '--model', join(shared, 'models', 'chnsenticorp'), '--task', 'classify', '--input', input,
       '--output', out, '--device', 'cpu', '--batch-size', '2']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(3);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
-    expect(lines[0].label).toBeDefined();
+    expect(lines[0]).toMatchObject({ id: 7, label: expect.any(String) });
     expect(lines[1]).toMatchObject({ line: 2, error: { code: 'SAMP_INVALID_ARGUMENT' } });
     expect(lines[2]).toMatchObject({ line: 3, error: { code: 'SAMP_INVALID_ARGUMENT' } });
-    expect(lines[3]).toMatchObject({ line: 4, error: { code: 'SAMP_INVALID_ARGUMENT' } });
+    expect(lines[3]).toMatchObject({ id: 'x', line: 4, error: { code: 'SAMP_INVALID_ARGUMENT' } });
     expect(lines[3].error.message).toContain('text');
     expect(lines[4].label).toBeDefined();
     expect(r.stderr).toContain('5 lines, 3 with errors');
+  });
+});
+
+describe.skipIf(!hasShared)('samp run --task embed', () => {
+  it('gives one L2-normalised vector per line, ids copied', async () => {
+    const input = join(tmp, 'embed.jsonl');
+    writeFileSync(input, '{"id": 1, "text": "房间很干净"}\n{"id": 2, "text": "服务太差了"}\n');
+    const out = join(tmp, 'embed-out.jsonl');
+    const r = await samp(['run', '--model', join(shared, 'models', 'chnsenticorp'), '--task', 'embed', '--normalize',
+      '--input', input, '--output', out, '--device', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; embedding: number[] });
+    expect(lines.map((l) => l.id)).toEqual([1, 2]);
+    for (const l of lines) {
+      expect(l.embedding).toHaveLength(256);
+      expect(Math.hypot(...l.embedding)).toBeCloseTo(1, 6);
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 export type { DecodeContext, Target } from './target.js';
 export { type Classification, SequenceClassifier } from './sequence-classifier.js';
 export { type Entity, type Tagging, TokenClassifier } from './token-classifier.js';
+export { cosineSimilarity, type Embedding, type Pooling, SentenceEmbedder } from './sentence-embedder.js';
 export { decodeTags, schemeOf, type TagScheme, type TokenSpan } from './spans.js';
 export {
   Pipeline,

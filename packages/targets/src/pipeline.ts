@@ -5,18 +5,19 @@ import { type Device, type DeviceSpec, SampError, SampErrorCode, invalidArgument
 import type { BatchInput, Granularity, Tokenizer } from '@samp/tokenizer';
 import { type Classification, SequenceClassifier } from './sequence-classifier.js';
 import type { Target } from './target.js';
+import { type Embedding, type Pooling, SentenceEmbedder } from './sentence-embedder.js';
 import { type Tagging, TokenClassifier } from './token-classifier.js';
 import { tokenizerForModel } from './tokenizer-for-model.js';
 
 /** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier), `tag`
- * the entities of a text (token classification). */
-export type PipelineTask = 'classify' | 'match' | 'tag';
+ * the entities of a text (token classification), `embed` a text into one vector. */
+export type PipelineTask = 'classify' | 'match' | 'tag' | 'embed';
 
-/** An input: `{ text }` for classify and tag, `{ text_a, text_b }` for match. */
+/** An input: `{ text }` for classify, tag and embed, `{ text_a, text_b }` for match. */
 export type PipelineInput = { text: string } | { text_a: string; text_b: string };
 
 /** The result of one input, by task. */
-export type PipelineResult = Classification | Tagging;
+export type PipelineResult = Classification | Tagging | Embedding;
 
 export interface PipelineOptions {
   task: PipelineTask;
@@ -28,6 +29,10 @@ export interface PipelineOptions {
   batchSize?: number;
   /** Tokenization granularity (default `wordpiece`; the shared cluener model is `char`). */
   granularity?: Granularity;
+  /** For `embed`: `mean` over the attention mask (default) or `cls`. */
+  pooling?: Pooling;
+  /** For `embed`: L2-normalise the vectors (default false). */
+  normalize?: boolean;
 }
 
 /** Checks one input against the task and turns it into the tokenizer's form. */
@@ -61,7 +66,9 @@ export class Pipeline {
   }
 
   static async load(dir: string, options: PipelineOptions): Promise<Pipeline> {
-    if (!['classify', 'match', 'tag'].includes(options.task)) invalidArgument('task', '"classify", "match" or "tag"', options.task);
+    if (!['classify', 'match', 'tag', 'embed'].includes(options.task)) {
+      invalidArgument('task', '"classify", "match", "tag" or "embed"', options.task);
+    }
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) invalidArgument('batchSize', 'a positive integer', batchSize);
     if (!existsSync(dir)) throw new SampError(SampErrorCode.FileNotFound, `Model directory ${dir} does not exist`);
@@ -74,7 +81,10 @@ export class Pipeline {
       if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
         invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
       }
-      const head = options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config) : SequenceClassifier.fromCheckpoint(dir, config);
+      const head: Target<PipelineResult> =
+        options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config)
+        : options.task === 'embed' ? new SentenceEmbedder({ pooling: options.pooling, normalize: options.normalize })
+        : SequenceClassifier.fromCheckpoint(dir, config);
       return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize);
     } catch (error) {
       encoder.dispose();
