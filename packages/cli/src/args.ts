@@ -67,7 +67,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
 }
 
 export const USAGE = `Usage:
-  samp run --model DIR --task classify|match|tag|embed --input IN.jsonl --output OUT.jsonl
+  samp run --model DIR --task classify|match|tag|embed --input IN.jsonl|- --output OUT.jsonl|-
            [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
            [--granularity wordpiece|char|word] [--pooling mean|cls] [--normalize]
 

@@ -5,9 +5,11 @@ import { createInterface } from 'node:readline';
 /** A line of the input: its 1-based number and either the parsed value or why it could not be parsed. */
 export type JsonLine = { line: number; value: unknown } | { line: number; error: string };
 
-/** Lines of a JSONL file; a blank line is an error line too, so that every line gets exactly one answer. */
+/** Lines of a JSONL file (`-`: standard input); a blank line is an error line too, so that every line gets
+ * exactly one answer. */
 export async function* readJsonLines(path: string): AsyncGenerator<JsonLine> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' });
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   for await (const text of rl) {
     line++;

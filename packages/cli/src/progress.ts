@@ -1,10 +1,11 @@
-// A progress line on stderr when it is a terminal (lines done, lines per second); silent otherwise.
+// A progress line on stderr when it is a terminal and the input is a file (lines done, lines per second);
+// silent otherwise.
 export interface Progress {
   tick(done: number): void;
   end(done: number): void;
 }
 
-export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, label: string): Progress {
+export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, label: string, enabled = true): Progress {
   const start = Date.now();
   let last = 0;
   const show = (done: number, final: boolean) => {
@@ -14,12 +15,12 @@ export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, la
   };
   return {
     tick(done) {
-      if (!stream.isTTY || Date.now() - last < 200) return;
+      if (!enabled || !stream.isTTY || Date.now() - last < 200) return;
       last = Date.now();
       show(done, false);
     },
     end(done) {
-      show(done, true);
+      if (enabled) show(done, true);
     },
   };
 }

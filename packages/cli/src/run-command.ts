@@ -42,7 +42,9 @@ export interface RunSummary {
 }
 
 export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Promise<RunSummary> {
-  if (!existsSync(args.input)) throw new SampError(SampErrorCode.FileNotFound, `Input file ${args.input} does not exist`);
+  if (args.input !== '-' && !existsSync(args.input)) {
+    throw new SampError(SampErrorCode.FileNotFound, `Input file ${args.input} does not exist`);
+  }
   const pipeline = await Pipeline.load(args.model, {
     task: args.task,
     device: args.device,
@@ -54,8 +56,9 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     normalize: args.normalize,
   });
   stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${pipeline.encoder.plan[0]}, max length ${pipeline.maxLength}\n`);
-  const out = createWriteStream(args.output, { encoding: 'utf8' });
-  const bar = progress(stderr, 'samp run');
+  const toStdout = args.output === '-';
+  const out = toStdout ? process.stdout : createWriteStream(args.output, { encoding: 'utf8' });
+  const bar = progress(stderr, 'samp run', args.input !== '-');
   const summary: RunSummary = { lines: 0, errors: 0 };
   let slots: Slot[] = [];
   let pending = 0;
@@ -110,8 +113,10 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     if (slots.length > 0) await flush();
   } finally {
     pipeline.dispose();
-    out.end();
-    await once(out, 'close');
+    if (!toStdout) {
+      out.end();
+      await once(out, 'close');
+    }
   }
   bar.end(summary.lines);
   return summary;
