@@ -15,6 +15,8 @@ type Slot =
   | { line: number; error: { code: string; message: string }; extra: Extra };
 
 const INPUT_KEYS = new Set(['text', 'text_a', 'text_b']);
+/** Lines read ahead, in batches: inputs within this window are sorted by length into batches. */
+const WINDOW = 8;
 
 /** The input's other fields (such as `id`), copied to its output line. */
 function extraOf(value: unknown): Extra {
@@ -70,7 +72,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     const inputs = slots.flatMap((s) => ('input' in s ? [s.input] : []));
     let results: (PipelineResult | Slot)[] = [];
     try {
-      results = await pipeline.runTokenized(inputs);
+      results = await pipeline.runChecked(inputs);
     } catch {
       // one bad input must not take the batch down: run them one by one
       results = [];
@@ -108,7 +110,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
           slots.push(errorOf(item.line, error, extraOf(item.value)));
         }
       }
-      if (pending >= args.batchSize) await flush();
+      if (pending >= args.batchSize * WINDOW) await flush();
     }
     if (slots.length > 0) await flush();
   } finally {

@@ -94,9 +94,20 @@ export class Pipeline {
 
   /** Results for the inputs, in order. Invalid inputs throw SAMP_INVALID_ARGUMENT (see {@link toBatchInput}). */
   async run(inputs: readonly PipelineInput[]): Promise<PipelineResult[]> {
-    const batch = inputs.map((input) => toBatchInput(this.task, input));
-    const results: PipelineResult[] = [];
-    for (let i = 0; i < batch.length; i += this.batchSize) results.push(...(await this.runTokenized(batch.slice(i, i + this.batchSize))));
+    return this.runChecked(inputs.map((input) => toBatchInput(this.task, input)));
+  }
+
+  /** Results for already-checked inputs, in order. Inputs are sorted by length into batches (less padding), and
+   * the results put back in input order. */
+  async runChecked(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
+    const size = (x: BatchInput) => (typeof x === 'string' ? x.length : x[0].length + x[1].length);
+    const order = inputs.map((_, i) => i).sort((a, b) => size(inputs[a]!) - size(inputs[b]!));
+    const results = new Array<PipelineResult>(inputs.length);
+    for (let i = 0; i < order.length; i += this.batchSize) {
+      const ids = order.slice(i, i + this.batchSize);
+      const out = await this.runTokenized(ids.map((j) => inputs[j]!));
+      ids.forEach((j, k) => (results[j] = out[k]!));
+    }
     return results;
   }
 
