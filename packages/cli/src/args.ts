@@ -66,6 +66,31 @@ export function parseRunArgs(argv: string[]): RunArgs {
   };
 }
 
+/** --model (and for tokenize --input, --output, --max-length, --granularity) of the smaller commands. */
+export function parseModelArgs(argv: string[], withIo: boolean): { model: string; input: string; output: string; maxLength?: number; granularity?: 'wordpiece' | 'char' | 'word' } {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: withIo
+        ? { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, 'max-length': { type: 'string' }, granularity: { type: 'string' } }
+        : { model: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!values.model) throw new UsageError('Missing --model');
+  return {
+    model: values.model,
+    input: values.input ?? '-',
+    output: values.output ?? '-',
+    maxLength: positiveInt('max-length', values['max-length']),
+    granularity: values.granularity === undefined ? undefined : oneOf('granularity', values.granularity, ['wordpiece', 'char', 'word'] as const),
+  };
+}
+
 export const USAGE = `Usage:
   samp run --model DIR --task classify|match|tag|embed --input IN.jsonl|- --output OUT.jsonl|-
            [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
@@ -75,4 +100,10 @@ export const USAGE = `Usage:
   are copied to the output line. Each input line gives one output line, in order: {"label", "label_id",
   "scores"} (classify, match), {"entities": [{"start", "end", "type", "text"}]} (tag; UTF-16 offsets, end
   exclusive), {"embedding": [...]} (embed), or {"line", "error": {"code", "message"}} for a line that cannot
-  be run. Exit codes: 0 done, 1 failure, 2 usage error, 3 done but some lines failed.`;
+  be run. Exit codes: 0 done, 1 failure, 2 usage error, 3 done but some lines failed.
+
+  samp info --model DIR
+      architecture, shape, head, labels and tokenizer of a model directory, and the devices here (JSON)
+
+  samp tokenize --model DIR [--input IN.jsonl|-] [--output OUT.jsonl|-] [--max-length N] [--granularity ...]
+      {"text"} or {"text_a", "text_b"} lines to {"ids", "tokens", "type_ids", "offsets"} with the model's tokenizer`;

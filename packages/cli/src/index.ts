@@ -2,3 +2,5 @@
 export { main, type Io } from './main.js';
 export { type RunArgs, parseRunArgs, USAGE } from './args.js';
 export { type RunSummary, runCommand } from './run-command.js';
+export { infoCommand } from './info-command.js';
+export { type TokenizeArgs, tokenizeCommand } from './tokenize-command.js';

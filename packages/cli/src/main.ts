@@ -1,8 +1,10 @@
 // Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 done, 1 failure, 2 usage,
 // 3 done but some input lines failed).
 import { SampError } from '@samp/kernels-cuda';
-import { USAGE, UsageError, parseRunArgs } from './args.js';
+import { USAGE, UsageError, parseModelArgs, parseRunArgs } from './args.js';
+import { infoCommand } from './info-command.js';
 import { runCommand } from './run-command.js';
+import { tokenizeCommand } from './tokenize-command.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -15,6 +17,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'run') {
       const summary = await runCommand(parseRunArgs(rest), io.stderr);
       io.stderr.write(`samp run: ${summary.lines} lines, ${summary.errors} with errors\n`);
+      return summary.errors > 0 ? 3 : 0;
+    }
+    if (command === 'info') {
+      io.stdout.write(`${JSON.stringify(infoCommand(parseModelArgs(rest, false).model), null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'tokenize') {
+      const summary = await tokenizeCommand(parseModelArgs(rest, true));
       return summary.errors > 0 ? 3 : 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

@@ -107,6 +107,34 @@ describe.skipIf(!hasShared)('samp run --task embed', () => {
   });
 });
 
+describe.skipIf(!hasShared)('samp info and samp tokenize', () => {
+  it('info names the head, labels, shape and devices', async () => {
+    const cls = await samp(['info', '--model', join(shared, 'models', 'chnsenticorp')]);
+    expect(cls.code, cls.stderr).toBe(0);
+    expect(JSON.parse(cls.stdout)).toMatchObject({
+      head: 'sequence-classification', labels: ['negative', 'positive'], tokenizer: 'tokenizer.json',
+      shape: { hidden: 256, layers: 4, heads: 4, hasPooler: true },
+    });
+    const tag = JSON.parse((await samp(['info', '--model', join(shared, 'models', 'cluener')])).stdout);
+    expect(tag.head).toBe('token-classification');
+    expect(tag.labels).toHaveLength(21);
+    expect(tag.devices[0].kind).toBe('cpu');
+  });
+
+  it('tokenize gives ids, tokens and offsets per line, error records for bad lines', async () => {
+    const input = join(tmp, 'tok.jsonl');
+    writeFileSync(input, '{"text": "房间很好"}\n{"text_a": "a", "text_b": "b"}\n{"x": 1}\n');
+    const out = join(tmp, 'tok-out.jsonl');
+    const r = await samp(['tokenize', '--model', join(shared, 'models', 'chnsenticorp'), '--input', input, '--output', out]);
+    expect(r.code).toBe(3);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].tokens).toEqual(['[CLS]', '房', '间', '很', '好', '[SEP]']);
+    expect(lines[0].offsets[1]).toEqual([0, 1]);
+    expect(lines[1].type_ids).toEqual([0, 0, 0, 1, 1]);
+    expect(lines[2]).toMatchObject({ line: 3, error: { code: 'SAMP_INVALID_ARGUMENT' } });
+  });
+});
+
 describe('samp usage', () => {
   it('exits 2 with a message on a missing or bad option', async () => {
     const r = await samp(['run', '--task', 'classify']);
