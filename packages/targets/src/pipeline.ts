@@ -48,6 +48,21 @@ export function toBatchInput(task: PipelineTask, input: unknown): BatchInput {
   return [o.text_a, o.text_b];
 }
 
+/** A task that needs a head the checkpoint's `architectures` says it lacks is a clear error. */
+function checkArchitecture(task: PipelineTask, architectures: readonly string[], dir: string): void {
+  if (task === 'embed' || architectures.length === 0) return;
+  const token = architectures.some((a) => a.endsWith('ForTokenClassification'));
+  const sequence = architectures.some((a) => a.endsWith('ForSequenceClassification'));
+  const want = task === 'tag' ? token : sequence;
+  if (!want) {
+    const needs = task === 'tag' ? 'a token-classification head (BertForTokenClassification)' : 'a sequence-classification head (BertForSequenceClassification)';
+    throw new SampError(
+      SampErrorCode.ModelFormat,
+      `--task ${task} needs ${needs}, but ${dir}/config.json says architectures: ${architectures.join(', ')}`,
+    );
+  }
+}
+
 export class Pipeline {
   readonly task: PipelineTask;
   readonly encoder: Encoder;
@@ -81,6 +96,7 @@ export class Pipeline {
       if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
         invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
       }
+      checkArchitecture(options.task, config.architectures, dir);
       const head: Target<PipelineResult> =
         options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config)
         : options.task === 'embed' ? new SentenceEmbedder({ pooling: options.pooling, normalize: options.normalize })

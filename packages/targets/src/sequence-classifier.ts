@@ -40,7 +40,7 @@ export class SequenceClassifier implements Target<Classification> {
       if (!info || info.shape.length !== 2) {
         throw new SampError(
           SampErrorCode.ModelFormat,
-          `Expected a sequence-classification head ("classifier.weight") in ${dir}; architectures: ${config.architectures.join(', ') || 'none'}`,
+          `Expected a sequence-classification head ("classifier.weight", "classifier.bias") in ${dir}; architectures: ${config.architectures.join(', ') || 'none'}`,
         );
       }
       const labelsCount = info.shape[0]!;

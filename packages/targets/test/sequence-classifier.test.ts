@@ -56,3 +56,15 @@ describe('inputs of the pipeline', () => {
     expect(x[1]).toBeGreaterThan(x[0]!);
   });
 });
+
+describe.skipIf(!hasShared)('heads must match the checkpoint', () => {
+  it('a task whose head the model lacks is a SAMP_MODEL_FORMAT error naming both', async () => {
+    const { Pipeline } = await import('../src/index.js');
+    await expect(Pipeline.load(join(shared, 'models', 'chnsenticorp'), { task: 'tag', device: 'cpu' })).rejects.toThrow(
+      /--task tag needs a token-classification head .* BertForSequenceClassification/,
+    );
+    await expect(Pipeline.load(join(shared, 'models', 'cluener'), { task: 'classify', device: 'cpu' })).rejects.toMatchObject({
+      code: 'SAMP_MODEL_FORMAT',
+    });
+  });
+});
