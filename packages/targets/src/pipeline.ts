@@ -16,7 +16,7 @@ export type PipelineTask = 'classify' | 'match' | 'tag' | 'embed';
 /** An input: `{ text }` for classify, tag and embed, `{ text_a, text_b }` for match. */
 export type PipelineInput = { text: string } | { text_a: string; text_b: string };
 
-/** The result of one input, by task. */
+/** The result of one input, by task (or whatever a custom target returns). */
 export type PipelineResult = Classification | Tagging | Embedding;
 
 export interface PipelineOptions {
@@ -33,6 +33,8 @@ export interface PipelineOptions {
   pooling?: Pooling;
   /** For `embed`: L2-normalise the vectors (default false). */
   normalize?: boolean;
+  /** A custom head used instead of the task's built-in one; the task then only says how inputs look. */
+  target?: Target<unknown>;
 }
 
 /** Checks one input against the task and turns it into the tokenizer's form. */
@@ -96,9 +98,10 @@ export class Pipeline {
       if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
         invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
       }
-      checkArchitecture(options.task, config.architectures, dir);
+      if (!options.target) checkArchitecture(options.task, config.architectures, dir);
       const head: Target<PipelineResult> =
-        options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config)
+        options.target ? (options.target as Target<PipelineResult>)
+        : options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config)
         : options.task === 'embed' ? new SentenceEmbedder({ pooling: options.pooling, normalize: options.normalize })
         : SequenceClassifier.fromCheckpoint(dir, config);
       return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize);
