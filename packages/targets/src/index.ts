@@ -5,6 +5,7 @@ export { type Entity, type Tagging, TokenClassifier } from './token-classifier.j
 export { cosineSimilarity, type Embedding, type Pooling, SentenceEmbedder } from './sentence-embedder.js';
 export { decodeTags, schemeOf, type TagScheme, type TokenSpan } from './spans.js';
 export {
+  pipeline,
   Pipeline,
   type PipelineInput,
   type PipelineOptions,

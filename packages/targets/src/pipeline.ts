@@ -130,6 +130,20 @@ export class Pipeline {
     return results;
   }
 
+  /** Results of an (async) iterable of inputs, in order, as they are ready. Reads `window` batches ahead and
+   * sorts each window by length. An invalid input ends the stream with its SAMP_INVALID_ARGUMENT. */
+  async *stream(inputs: AsyncIterable<PipelineInput> | Iterable<PipelineInput>, window = 8): AsyncGenerator<PipelineResult> {
+    let pending: BatchInput[] = [];
+    for await (const input of inputs) {
+      pending.push(toBatchInput(this.task, input));
+      if (pending.length >= this.batchSize * window) {
+        yield* await this.runChecked(pending);
+        pending = [];
+      }
+    }
+    if (pending.length > 0) yield* await this.runChecked(pending);
+  }
+
   /** One forward over already-checked inputs (at most batchSize of them). */
   async runTokenized(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
     if (inputs.length === 0) return [];
@@ -147,4 +161,9 @@ export class Pipeline {
   dispose(): void {
     this.encoder.dispose();
   }
+}
+
+/** `pipeline(task, dir, options)`: the same as `Pipeline.load(dir, { task, ...options })`. */
+export function pipeline(task: PipelineTask, dir: string, options: Omit<PipelineOptions, 'task'> = {}): Promise<Pipeline> {
+  return Pipeline.load(dir, { ...options, task });
 }

@@ -68,3 +68,24 @@ describe.skipIf(!hasShared)('heads must match the checkpoint', () => {
     });
   });
 });
+
+describe.skipIf(!hasShared)('pipeline() and stream()', () => {
+  it('stream gives the results of run, in input order, from an async iterable', async () => {
+    const { pipeline } = await import('../src/index.js');
+    const p = await pipeline('classify', join(shared, 'models', 'chnsenticorp'), { device: 'cpu', batchSize: 4 });
+    const texts = readFileSync(join(shared, 'data', 'chnsenticorp', 'dev.jsonl'), 'utf8').trim().split('\n').slice(0, 37)
+      .map((l) => ({ text: (JSON.parse(l) as { text: string }).text }));
+    async function* source() {
+      for (const t of texts) yield t;
+    }
+    const streamed = [];
+    for await (const r of p.stream(source(), 2)) streamed.push(r);
+    expect(streamed).toEqual(await p.run(texts));
+    const one = await p.run([texts[5]!]);
+    expect(streamed[5]).toEqual(one[0]);
+    await expect(async () => {
+      for await (const _ of p.stream([{ text: 'a' }, { nope: 1 } as never])) void _;
+    }).rejects.toMatchObject({ code: 'SAMP_INVALID_ARGUMENT' });
+    p.dispose();
+  });
+});
