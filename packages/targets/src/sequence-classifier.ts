@@ -1,6 +1,7 @@
 // Sequence classification (BertForSequenceClassification): pooler + linear, softmax (or sigmoid per label when
 // config.problem_type is multi_label_classification). Labels come from config.id2label.
-import { Checkpoint, type BertConfig } from '@samp/encoder';
+import type { BertConfig } from '@samp/encoder';
+import { readClassifierHead } from './classifier-head.js';
 import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { sigmoid, softmaxInPlace } from './softmax.js';
 import type { DecodeContext, Target } from './target.js';
@@ -34,27 +35,8 @@ export class SequenceClassifier implements Target<Classification> {
 
   /** Reads `classifier.weight` / `classifier.bias` of a BertForSequenceClassification directory. */
   static fromCheckpoint(dir: string, config: BertConfig): SequenceClassifier {
-    const ckpt = Checkpoint.open(dir);
-    try {
-      const info = ckpt.info('classifier.weight');
-      if (!info || info.shape.length !== 2) {
-        throw new SampError(
-          SampErrorCode.ModelFormat,
-          `Expected a sequence-classification head ("classifier.weight", "classifier.bias") in ${dir}; architectures: ${config.architectures.join(', ') || 'none'}`,
-        );
-      }
-      const labelsCount = info.shape[0]!;
-      const labels = Array.from({ length: labelsCount }, (_, i) => config.id2label[i] ?? `LABEL_${i}`);
-      return new SequenceClassifier(
-        ckpt.read('classifier.weight', [labelsCount, config.hiddenSize]),
-        ckpt.read('classifier.bias', [labelsCount]),
-        config.hiddenSize,
-        labels,
-        config.problemType === 'multi_label_classification',
-      );
-    } finally {
-      ckpt.close();
-    }
+    const h = readClassifierHead(dir, config, 'sequence-classification');
+    return new SequenceClassifier(h.weight, h.bias, config.hiddenSize, h.labels, config.problemType === 'multi_label_classification');
   }
 
   decode(outputs: EncoderOutputs, _context?: DecodeContext): Classification[] {

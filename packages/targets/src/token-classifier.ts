@@ -1,6 +1,7 @@
 // Token classification (BertForTokenClassification): linear over each token's hidden state, argmax per token,
 // tags decoded to entity spans with UTF-16 offsets into the original text (end exclusive) and the entity text.
-import { Checkpoint, type BertConfig } from '@samp/encoder';
+import type { BertConfig } from '@samp/encoder';
+import { readClassifierHead } from './classifier-head.js';
 import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { decodeTags, schemeOf, type TagScheme } from './spans.js';
 import type { DecodeContext, Target } from './target.js';
@@ -39,21 +40,8 @@ export class TokenClassifier implements Target<Tagging> {
 
   /** Reads `classifier.weight` / `classifier.bias` of a BertForTokenClassification directory. */
   static fromCheckpoint(dir: string, config: BertConfig): TokenClassifier {
-    const ckpt = Checkpoint.open(dir);
-    try {
-      const info = ckpt.info('classifier.weight');
-      if (!info || info.shape.length !== 2) {
-        throw new SampError(
-          SampErrorCode.ModelFormat,
-          `Expected a token-classification head ("classifier.weight", "classifier.bias") in ${dir}; architectures: ${config.architectures.join(', ') || 'none'}`,
-        );
-      }
-      const n = info.shape[0]!;
-      const labels = Array.from({ length: n }, (_, i) => config.id2label[i] ?? `LABEL_${i}`);
-      return new TokenClassifier(ckpt.read('classifier.weight', [n, config.hiddenSize]), ckpt.read('classifier.bias', [n]), config.hiddenSize, labels);
-    } finally {
-      ckpt.close();
-    }
+    const h = readClassifierHead(dir, config, 'token-classification');
+    return new TokenClassifier(h.weight, h.bias, config.hiddenSize, h.labels);
   }
 
   decode(outputs: EncoderOutputs, context: DecodeContext): Tagging[] {
