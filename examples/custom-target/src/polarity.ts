@@ -1,9 +1,9 @@
 // A custom target: sentiment polarity p(positive) - p(negative) in [-1, 1], plus whether the model is sure,
-// computed from the pooled output with the checkpoint's own classifier. It implements samp's Target interface
+// computed from the pooled output with the checkpoint's own classifier (read with @samp/targets' LinearHead). It implements samp's Target interface
 // and uses only public APIs, so it can live in its own package.
-import { Checkpoint, type BertConfig } from '@samp/encoder';
+import type { BertConfig } from '@samp/encoder';
 import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
-import { softmaxInPlace, type DecodeContext, type Target } from '@samp/targets';
+import { type DecodeContext, type LinearHead, readClassifierHead, softmaxInPlace, type Target } from '@samp/targets';
 
 export interface Polarity {
   /** p(positive) - p(negative), in [-1, 1]. */
@@ -15,16 +15,12 @@ export interface Polarity {
 export class PolarityTarget implements Target<Polarity> {
   readonly name = 'sentiment-polarity';
   readonly needsPooled = true;
-  #w: Float32Array;
-  #b: Float32Array;
-  #hidden: number;
+  #head: LinearHead;
   #positive: number;
   #threshold: number;
 
-  private constructor(w: Float32Array, b: Float32Array, hidden: number, positive: number, threshold: number) {
-    this.#w = w;
-    this.#b = b;
-    this.#hidden = hidden;
+  private constructor(head: LinearHead, positive: number, threshold: number) {
+    this.#head = head;
     this.#positive = positive;
     this.#threshold = threshold;
   }
@@ -36,25 +32,14 @@ export class PolarityTarget implements Target<Polarity> {
     if (labels.length !== 2 || positive < 0) {
       throw new SampError(SampErrorCode.ModelFormat, `Expected two labels, one of them "positive", but ${dir} has ${JSON.stringify(labels)}`);
     }
-    const ckpt = Checkpoint.open(dir);
-    try {
-      const H = config.hiddenSize;
-      return new PolarityTarget(ckpt.read('classifier.weight', [2, H]), ckpt.read('classifier.bias', [2]), H, positive, threshold);
-    } finally {
-      ckpt.close();
-    }
+    return new PolarityTarget(readClassifierHead(dir, config, 'sentiment-classification'), positive, threshold);
   }
 
   decode(outputs: EncoderOutputs, _context: DecodeContext): Polarity[] {
     if (!outputs.pooled) throw new SampError(SampErrorCode.ModelFormat, 'Polarity needs the pooled output');
-    const H = this.#hidden;
+    const H = this.#head.hidden;
     return Array.from({ length: outputs.batch }, (_, b) => {
-      const p = new Float64Array(2);
-      for (let l = 0; l < 2; l++) {
-        let s = this.#b[l]!;
-        for (let k = 0; k < H; k++) s += this.#w[l * H + k]! * outputs.pooled![b * H + k]!;
-        p[l] = s;
-      }
+      const p = this.#head.logits(outputs.pooled!, b * H, new Float64Array(2));
       softmaxInPlace(p);
       return { polarity: p[this.#positive]! - p[1 - this.#positive]!, confident: Math.max(p[0]!, p[1]!) >= this.#threshold };
     });

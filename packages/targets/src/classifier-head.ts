@@ -1,16 +1,39 @@
-// The linear head of BertFor*Classification checkpoints: `classifier.weight` [labels, hidden], `classifier.bias`
-// and the label names from config.id2label.
+// The linear head of BertFor*Classification checkpoints (`classifier.weight` [labels, hidden], `classifier.bias`,
+// label names from config.id2label), shared by the sequence and token classifiers.
 import { Checkpoint, type BertConfig } from '@samp/encoder';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 
-export interface ClassifierHead {
-  weight: Float32Array;
-  bias: Float32Array;
-  labels: string[];
+/** A linear layer over hidden states: logits = W x + b, one per label. */
+export class LinearHead {
+  readonly labels: readonly string[];
+  readonly hidden: number;
+  #w: Float32Array;
+  #b: Float32Array;
+
+  constructor(weight: Float32Array, bias: Float32Array, hidden: number, labels: readonly string[]) {
+    if (weight.length !== labels.length * hidden || bias.length !== labels.length) {
+      throw new SampError(SampErrorCode.ModelFormat, `Expected a classifier of [${labels.length}, ${hidden}] for ${labels.length} labels`);
+    }
+    this.#w = weight;
+    this.#b = bias;
+    this.hidden = hidden;
+    this.labels = Object.freeze([...labels]);
+  }
+
+  /** Writes the logits of the vector x[at, at + hidden) into out (one per label). */
+  logits(x: Float32Array, at: number, out: Float64Array): Float64Array {
+    const H = this.hidden;
+    for (let l = 0; l < this.labels.length; l++) {
+      let s = this.#b[l]!;
+      for (let k = 0; k < H; k++) s += this.#w[l * H + k]! * x[at + k]!;
+      out[l] = s;
+    }
+    return out;
+  }
 }
 
 /** Reads the head; a missing one is SAMP_MODEL_FORMAT naming the tensors expected for `kind`. */
-export function readClassifierHead(dir: string, config: BertConfig, kind: string): ClassifierHead {
+export function readClassifierHead(dir: string, config: BertConfig, kind: string): LinearHead {
   const ckpt = Checkpoint.open(dir);
   try {
     const info = ckpt.info('classifier.weight');
@@ -21,11 +44,12 @@ export function readClassifierHead(dir: string, config: BertConfig, kind: string
       );
     }
     const n = info.shape[0]!;
-    return {
-      weight: ckpt.read('classifier.weight', [n, config.hiddenSize]),
-      bias: ckpt.read('classifier.bias', [n]),
-      labels: Array.from({ length: n }, (_, i) => config.id2label[i] ?? `LABEL_${i}`),
-    };
+    return new LinearHead(
+      ckpt.read('classifier.weight', [n, config.hiddenSize]),
+      ckpt.read('classifier.bias', [n]),
+      config.hiddenSize,
+      Array.from({ length: n }, (_, i) => config.id2label[i] ?? `LABEL_${i}`),
+    );
   } finally {
     ckpt.close();
   }

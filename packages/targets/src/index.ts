@@ -1,6 +1,7 @@
 // @samp/targets: heads on top of samp encoders, and the Pipeline from text to result.
 export type { DecodeContext, Target } from './target.js';
 export { type Classification, SequenceClassifier } from './sequence-classifier.js';
+export { LinearHead, readClassifierHead } from './classifier-head.js';
 export { type Entity, type Tagging, TokenClassifier } from './token-classifier.js';
 export { cosineSimilarity, type Embedding, type Pooling, SentenceEmbedder } from './sentence-embedder.js';
 export { decodeTags, schemeOf, type TagScheme, type TokenSpan } from './spans.js';

@@ -1,7 +1,7 @@
 // Sequence classification (BertForSequenceClassification): pooler + linear, softmax (or sigmoid per label when
 // config.problem_type is multi_label_classification). Labels come from config.id2label.
 import type { BertConfig } from '@samp/encoder';
-import { readClassifierHead } from './classifier-head.js';
+import { LinearHead, readClassifierHead } from './classifier-head.js';
 import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { sigmoid, softmaxInPlace } from './softmax.js';
 import type { DecodeContext, Target } from './target.js';
@@ -18,38 +18,29 @@ export class SequenceClassifier implements Target<Classification> {
   readonly needsPooled = true;
   readonly labels: readonly string[];
   readonly multiLabel: boolean;
-  #w: Float32Array;
-  #b: Float32Array;
-  #hidden: number;
+  #head: LinearHead;
 
-  constructor(weight: Float32Array, bias: Float32Array, hidden: number, labels: readonly string[], multiLabel = false) {
-    if (weight.length !== labels.length * hidden || bias.length !== labels.length) {
-      throw new SampError(SampErrorCode.ModelFormat, `Expected a classifier of [${labels.length}, ${hidden}] for ${labels.length} labels`);
-    }
-    this.#w = weight;
-    this.#b = bias;
-    this.#hidden = hidden;
-    this.labels = Object.freeze([...labels]);
+  constructor(head: LinearHead, multiLabel = false) {
+    this.#head = head;
+    this.labels = head.labels;
     this.multiLabel = multiLabel;
   }
 
   /** Reads `classifier.weight` / `classifier.bias` of a BertForSequenceClassification directory. */
   static fromCheckpoint(dir: string, config: BertConfig): SequenceClassifier {
-    const h = readClassifierHead(dir, config, 'sequence-classification');
-    return new SequenceClassifier(h.weight, h.bias, config.hiddenSize, h.labels, config.problemType === 'multi_label_classification');
+    return new SequenceClassifier(
+      readClassifierHead(dir, config, 'sequence-classification'),
+      config.problemType === 'multi_label_classification',
+    );
   }
 
   decode(outputs: EncoderOutputs, _context?: DecodeContext): Classification[] {
     if (!outputs.pooled) throw new SampError(SampErrorCode.ModelFormat, 'Sequence classification needs the pooled output, but the model has no pooler');
-    const H = this.#hidden, L = this.labels.length;
+    const H = this.#head.hidden, L = this.labels.length;
     const results: Classification[] = [];
     const logits = new Float64Array(L);
     for (let b = 0; b < outputs.batch; b++) {
-      for (let l = 0; l < L; l++) {
-        let s = this.#b[l]!;
-        for (let k = 0; k < H; k++) s += this.#w[l * H + k]! * outputs.pooled[b * H + k]!;
-        logits[l] = s;
-      }
+      this.#head.logits(outputs.pooled, b * H, logits);
       if (this.multiLabel) for (let l = 0; l < L; l++) logits[l] = sigmoid(logits[l]!);
       else softmaxInPlace(logits);
       let best = 0;
