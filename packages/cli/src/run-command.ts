@@ -6,13 +6,14 @@ import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { Pipeline, type PipelineResult, toBatchInput } from '@samp/targets';
 import type { BatchInput } from '@samp/tokenizer';
 import type { RunArgs } from './args.js';
+import { type ErrorInfo, errorInfo } from './error-info.js';
 import { readJsonLines } from './jsonl.js';
 import { progress } from './progress.js';
 
 type Extra = Record<string, unknown>;
 type Slot =
   | { line: number; input: BatchInput; extra: Extra }
-  | { line: number; error: { code: string; message: string }; extra: Extra };
+  | { line: number; error: ErrorInfo; extra: Extra };
 
 const INPUT_KEYS = new Set(['text', 'text_a', 'text_b']);
 /** Lines read ahead, in batches: inputs within this window are sorted by length into batches. */
@@ -25,9 +26,7 @@ function extraOf(value: unknown): Extra {
 }
 
 function errorOf(line: number, error: unknown, extra: Extra): Slot {
-  const e = error as { code?: unknown; message?: unknown };
-  const code = error instanceof SampError ? error.code : typeof e?.code === 'string' ? e.code : SampErrorCode.Internal;
-  return { line, error: { code, message: String(e?.message ?? error) }, extra };
+  return { line, error: errorInfo(error), extra };
 }
 
 function record(slot: Slot, result?: PipelineResult): string {
@@ -88,8 +87,7 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
     let k = 0;
     for (const s of slots) {
       const r = 'input' in s ? results[k++]! : s;
-      const failed = 'error' in r || 'error' in s;
-      if (failed) summary.errors++;
+      if ('error' in r) summary.errors++;
       await write('error' in r ? record(r as Slot) : record(s, r as PipelineResult));
     }
     summary.lines += slots.length;

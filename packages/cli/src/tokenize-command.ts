@@ -4,6 +4,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { toBatchInput, tokenizerForModel } from '@samp/targets';
+import { errorInfo } from './error-info.js';
 import { readJsonLines } from './jsonl.js';
 
 export interface TokenizeArgs {
@@ -35,8 +36,7 @@ export async function tokenizeCommand(args: TokenizeArgs): Promise<{ lines: numb
         line = JSON.stringify({ ids: Array.from(e.ids), tokens: e.tokens, type_ids: Array.from(e.typeIds), offsets: e.offsets });
       } catch (error) {
         summary.errors++;
-        const err = error as { code?: string; message?: string };
-        line = JSON.stringify({ line: item.line, error: { code: err.code ?? SampErrorCode.Internal, message: String(err.message ?? error) } });
+        line = JSON.stringify({ line: item.line, error: errorInfo(error) });
       }
     }
     if (!out.write(`${line}\n`)) await once(out, 'drain');
