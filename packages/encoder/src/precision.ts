@@ -31,6 +31,13 @@ export function resolvePlan(option: PrecisionOption | undefined, device: Device,
     plan = option.map((p, i) => checkPrecision(`precision[${i}]`, p));
   } else if (typeof option === 'object' && option !== null && 'default' in option) {
     const spec = option as PlanSpec;
+    const unknown = Object.keys(spec).filter((k) => k !== 'default' && k !== 'layers');
+    if (unknown.length > 0) {
+      throw new SampError(SampErrorCode.InvalidArgument, `Unknown key(s) ${unknown.map((k) => `"${k}"`).join(', ')} in a precision plan (expected "default" and "layers")`);
+    }
+    if (spec.layers !== undefined && (typeof spec.layers !== 'object' || spec.layers === null || Array.isArray(spec.layers))) {
+      invalidArgument('precision.layers', 'an object of layer index -> precision', spec.layers);
+    }
     plan = new Array<Precision>(layers).fill(checkPrecision('precision.default', spec.default));
     for (const [key, p] of Object.entries(spec.layers ?? {})) {
       const i = Number(key);

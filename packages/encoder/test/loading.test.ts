@@ -5,51 +5,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Encoder, type EncoderShape, randomBertWeights, writeSafetensors } from '../src/index.js';
+import { bertConfigJson, bertTensors, Encoder, type EncoderShape, randomBertWeights, writeSafetensors } from '../src/index.js';
 
 const shape: EncoderShape = { vocab: 50, hidden: 32, layers: 2, heads: 2, ffn: 64, maxPositions: 16, typeVocab: 2, eps: 1e-12, hasPooler: true };
 const tmp = mkdtempSync(join(tmpdir(), 'samp-encoder-'));
 
 function hfTensors(dtype: 'F32' | 'F16') {
-  const w = randomBertWeights(shape, 3);
-  const H = shape.hidden, F = shape.ffn;
-  const t: Record<string, { data: Float32Array; shape: number[]; dtype: 'F32' | 'F16' }> = {};
-  const put = (name: string, data: Float32Array, s: number[]) => (t[`bert.${name}`] = { data, shape: s, dtype });
-  put('embeddings.word_embeddings.weight', w.word, [shape.vocab, H]);
-  put('embeddings.position_embeddings.weight', w.position, [shape.maxPositions, H]);
-  put('embeddings.token_type_embeddings.weight', w.tokenType, [shape.typeVocab, H]);
-  put('embeddings.LayerNorm.weight', w.embLnG, [H]);
-  put('embeddings.LayerNorm.bias', w.embLnB, [H]);
-  w.layers.forEach((l, i) => {
-    const p = `encoder.layer.${i}`;
-    ['query', 'key', 'value'].forEach((part, j) => {
-      put(`${p}.attention.self.${part}.weight`, l.qkvW.slice(j * H * H, (j + 1) * H * H), [H, H]);
-      put(`${p}.attention.self.${part}.bias`, l.qkvB.slice(j * H, (j + 1) * H), [H]);
-    });
-    put(`${p}.attention.output.dense.weight`, l.attnOutW, [H, H]);
-    put(`${p}.attention.output.dense.bias`, l.attnOutB, [H]);
-    put(`${p}.attention.output.LayerNorm.weight`, l.ln1G, [H]);
-    put(`${p}.attention.output.LayerNorm.bias`, l.ln1B, [H]);
-    put(`${p}.intermediate.dense.weight`, l.ffn1W, [F, H]);
-    put(`${p}.intermediate.dense.bias`, l.ffn1B, [F]);
-    put(`${p}.output.dense.weight`, l.ffn2W, [H, F]);
-    put(`${p}.output.dense.bias`, l.ffn2B, [H]);
-    put(`${p}.output.LayerNorm.weight`, l.ln2G, [H]);
-    put(`${p}.output.LayerNorm.bias`, l.ln2B, [H]);
-  });
-  put('pooler.dense.weight', w.poolW!, [H, H]);
-  put('pooler.dense.bias', w.poolB!, [H]);
-  return t;
+  return bertTensors(shape, randomBertWeights(shape, 3), dtype);
 }
 
 function writeModel(name: string, dtype: 'F32' | 'F16', sharded = false, edit?: (t: ReturnType<typeof hfTensors>) => void) {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
-  const config = {
-    model_type: 'bert', architectures: ['BertModel'], vocab_size: shape.vocab, hidden_size: shape.hidden,
-    num_hidden_layers: shape.layers, num_attention_heads: shape.heads, intermediate_size: shape.ffn,
-    max_position_embeddings: shape.maxPositions, type_vocab_size: shape.typeVocab, layer_norm_eps: 1e-12, hidden_act: 'gelu',
-  };
+  const config = bertConfigJson(shape);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const tensors = hfTensors(dtype);
   edit?.(tensors);
