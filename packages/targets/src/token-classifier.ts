@@ -1,8 +1,9 @@
-// Token classification (BertForTokenClassification): linear over each token's hidden state, argmax per token,
-// tags decoded to entity spans with UTF-16 offsets into the original text (end exclusive) and the entity text.
+// Token classification (BertForTokenClassification): linear over each token's hidden state, argmax per token
+// (or Viterbi when the checkpoint has CRF transitions), tags decoded to entity spans with UTF-16 offsets into the original text (end exclusive) and the entity text.
 import type { BertConfig } from '@samp/encoder';
 import { LinearHead, readClassifierHead } from './classifier-head.js';
-import type { EncoderOutputs } from '@samp/kernels-cuda';
+import { Crf } from './crf.js';
+import { type EncoderOutputs, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { decodeTags, schemeOf, type TagScheme } from './spans.js';
 import type { DecodeContext, Target } from './target.js';
 
@@ -23,34 +24,56 @@ export class TokenClassifier implements Target<Tagging> {
   readonly needsPooled = false;
   readonly labels: readonly string[];
   readonly scheme: TagScheme;
+  /** The CRF over the tags, when the checkpoint has one (then tags are decoded by Viterbi, not argmax). */
+  readonly crf: Crf | undefined;
   #head: LinearHead;
 
-  constructor(head: LinearHead, scheme?: TagScheme) {
+  constructor(head: LinearHead, options: { scheme?: TagScheme; crf?: Crf } = {}) {
+    if (options.crf && options.crf.tags !== head.labels.length) {
+      throw new SampError(SampErrorCode.ModelFormat, `Expected a CRF over ${head.labels.length} tags but it has ${options.crf.tags}`);
+    }
     this.#head = head;
     this.labels = head.labels;
-    this.scheme = scheme ?? schemeOf(head.labels);
+    this.scheme = options.scheme ?? schemeOf(head.labels);
+    this.crf = options.crf;
   }
 
-  /** Reads `classifier.weight` / `classifier.bias` of a BertForTokenClassification directory. */
+  /** Reads `classifier.weight` / `classifier.bias` of a BertForTokenClassification directory, and the CRF
+   * (`crf.transitions`, `crf.start_transitions`, `crf.end_transitions`) when it has one. */
   static fromCheckpoint(dir: string, config: BertConfig): TokenClassifier {
-    return new TokenClassifier(readClassifierHead(dir, config, 'token-classification'));
+    const head = readClassifierHead(dir, config, 'token-classification');
+    return new TokenClassifier(head, { crf: Crf.fromCheckpoint(dir, head.labels.length) });
+  }
+
+  /** Label indices of the sequence's tokens (attention mask 1, in order): argmax of each, or CRF Viterbi. */
+  #bestTags(hidden: Float32Array, row: number, S: number, mask: ArrayLike<number>): number[] {
+    const H = this.#head.hidden, L = this.labels.length;
+    const positions: number[] = [];
+    for (let t = 0; t < S; t++) if (mask[t] !== 0) positions.push(t);
+    const emissions = new Float64Array(positions.length * L);
+    positions.forEach((t, i) => this.#head.logits(hidden, (row * S + t) * H, emissions.subarray(i * L, (i + 1) * L)));
+    if (this.crf) return this.crf.viterbi(emissions, positions.length);
+    return positions.map((_, i) => {
+      let best = 0;
+      for (let l = 1; l < L; l++) if (emissions[i * L + l]! > emissions[i * L + best]!) best = l;
+      return best;
+    });
   }
 
   decode(outputs: EncoderOutputs, context: DecodeContext): Tagging[] {
-    const H = this.#head.hidden, L = this.labels.length, S = outputs.seqLen;
-    const logits = new Float64Array(L);
+    const S = outputs.seqLen;
     return context.encodings.encodings.map((enc, b) => {
       const text = context.texts[b] ?? '';
+      const best = this.#bestTags(outputs.lastHiddenState, b, S, enc.attentionMask);
       const tags: (string | null)[] = [];
+      let k = 0;
       for (let t = 0; t < S; t++) {
-        if (enc.attentionMask[t] === 0 || enc.specialTokensMask[t] === 1) {
+        if (enc.attentionMask[t] === 0) {
           tags.push(null);
           continue;
         }
-        this.#head.logits(outputs.lastHiddenState, (b * S + t) * H, logits);
-        let best = 0;
-        for (let l = 1; l < L; l++) if (logits[l]! > logits[best]!) best = l;
-        tags.push(this.labels[best]!);
+        const label = best[k++]!;
+        tags.push(enc.specialTokensMask[t] === 1 ? null : this.labels[label]!);
       }
       const entities = decodeTags(tags, this.scheme).map(({ type, start, end }) => {
         const from = enc.offsetStarts[start]!, to = enc.offsetEnds[end]!;
