@@ -10,6 +10,9 @@ export interface RunArgs {
   output: string;
   device: 'cpu' | 'cuda' | 'auto';
   precision: 'fp32' | 'fp16' | 'bf16' | 'auto';
+  /** A plan file (JSON) instead of --precision. */
+  plan?: string;
+  matching: 'cross-encoder' | 'bi-encoder';
   maxLength?: number;
   batchSize: number;
   granularity?: 'wordpiece' | 'char' | 'word';
@@ -42,6 +45,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         model: { type: 'string' }, task: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' },
         device: { type: 'string' }, precision: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' },
         granularity: { type: 'string' }, pooling: { type: 'string' }, normalize: { type: 'boolean' },
+        plan: { type: 'string' }, matching: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -51,13 +55,18 @@ export function parseRunArgs(argv: string[]): RunArgs {
     throw new UsageError((error as Error).message);
   }
   for (const name of ['model', 'input', 'output']) if (!values[name]) throw new UsageError(`Missing --${name}`);
+  if (values.plan !== undefined && values.precision !== undefined) throw new UsageError('Give --precision or --plan, not both');
+  const task = oneOf('task', values.task, ['classify', 'match', 'tag', 'embed'] as const);
+  if (values.matching !== undefined && task !== 'match') throw new UsageError('--matching applies to --task match only');
   return {
     model: values.model!,
-    task: oneOf('task', values.task, ['classify', 'match', 'tag', 'embed'] as const),
+    task,
     input: values.input!,
     output: values.output!,
     device: oneOf('device', values.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
     precision: oneOf('precision', values.precision, ['fp32', 'fp16', 'bf16', 'auto'] as const, 'auto'),
+    plan: values.plan,
+    matching: oneOf('matching', values.matching, ['cross-encoder', 'bi-encoder'] as const, 'cross-encoder'),
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']) ?? 32,
     granularity: values.granularity === undefined ? undefined : oneOf('granularity', values.granularity, ['wordpiece', 'char', 'word'] as const),
@@ -93,12 +102,13 @@ export function parseModelArgs(argv: string[], withIo: boolean): { model: string
 
 export const USAGE = `Usage:
   samp run --model DIR --task classify|match|tag|embed --input IN.jsonl|- --output OUT.jsonl|-
-           [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto] [--max-length N] [--batch-size N]
-           [--granularity wordpiece|char|word] [--pooling mean|cls] [--normalize]
+           [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto | --plan PLAN.json] [--max-length N]
+           [--batch-size N] [--granularity wordpiece|char|word] [--matching cross-encoder|bi-encoder]
+           [--pooling mean|cls] [--normalize]
 
   Input lines are {"text"} (classify, tag, embed) or {"text_a", "text_b"} (match); other fields (such as "id")
   are copied to the output line. Each input line gives one output line, in order: {"label", "label_id",
-  "scores"} (classify, match), {"entities": [{"start", "end", "type", "text"}]} (tag; UTF-16 offsets, end
+  "scores"} (classify, match), {"score"} (match --matching bi-encoder: cosine of the two embeddings), {"entities": [{"start", "end", "type", "text"}]} (tag; UTF-16 offsets, end
   exclusive), {"embedding": [...]} (embed), or {"line", "error": {"code", "message"}} for a line that cannot
   be run. Exit codes: 0 done, 1 failure, 2 usage error, 3 done but some lines failed.
 

@@ -2,6 +2,7 @@
 // error record and the run goes on.
 import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
+import { readPlanFile } from '@samp/encoder';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { Pipeline, type PipelineResult, toBatchInput } from '@samp/targets';
 import type { BatchInput } from '@samp/tokenizer';
@@ -33,8 +34,16 @@ function record(slot: Slot, result?: PipelineResult): string {
   if ('error' in slot) return JSON.stringify({ ...slot.extra, line: slot.line, error: slot.error });
   if (result && 'entities' in result) return JSON.stringify({ ...slot.extra, entities: result.entities });
   if (result && 'embedding' in result) return JSON.stringify({ ...slot.extra, embedding: result.embedding });
+  if (result && 'score' in result) return JSON.stringify({ ...slot.extra, score: result.score });
   const c = result as Extract<PipelineResult, { label: string }>;
   return JSON.stringify({ ...slot.extra, label: c.label, label_id: c.labelId, scores: c.scores });
+}
+
+/** `fp16`, or `fp16 x10, fp32 x2` for a mixed plan. */
+function planSummary(plan: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const p of plan) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return counts.size === 1 ? plan[0]! : [...counts].map(([p, n]) => `${p} x${n}`).join(', ');
 }
 
 export interface RunSummary {
@@ -49,14 +58,15 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
   const pipeline = await Pipeline.load(args.model, {
     task: args.task,
     device: args.device,
-    precision: args.precision,
+    ...(args.plan !== undefined ? { plan: readPlanFile(args.plan) } : { precision: args.precision }),
+    matching: args.task === 'match' ? args.matching : undefined,
     maxLength: args.maxLength,
     batchSize: args.batchSize,
     granularity: args.granularity,
     pooling: args.pooling,
     normalize: args.normalize,
   });
-  stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${pipeline.encoder.plan[0]}, max length ${pipeline.maxLength}\n`);
+  stderr.write(`samp run: ${args.model} on ${pipeline.encoder.device.name}, ${planSummary(pipeline.encoder.plan)}, max length ${pipeline.maxLength}\n`);
   const toStdout = args.output === '-';
   const out = toStdout ? process.stdout : createWriteStream(args.output, { encoding: 'utf8' });
   const bar = progress(stderr, 'samp run', args.input !== '-');

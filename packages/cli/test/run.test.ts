@@ -107,6 +107,37 @@ describe.skipIf(!hasShared)('samp run --task embed', () => {
   });
 });
 
+describe.skipIf(!hasShared)('samp run --matching bi-encoder and --plan', () => {
+  it('bi-encoder gives one cosine score per pair; a plan file sets the layers', async () => {
+    const input = join(tmp, 'pairs.jsonl');
+    writeFileSync(input, '{"id": "p1", "text_a": "今天天气很好", "text_b": "今天天气很好"}\n{"text_a": "怎么开通花呗", "text_b": "明天去北京"}\n');
+    const plan = join(tmp, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ default: 'fp32', layers: { 3: 'fp32' } }));
+    const out = join(tmp, 'pairs-out.jsonl');
+    const r = await samp(['run', '--model', join(shared, 'models', 'lcqmc'), '--task', 'match', '--matching', 'bi-encoder',
+      '--plan', plan, '--input', input, '--output', out, '--device', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id?: string; score: number });
+    expect(lines[0]).toMatchObject({ id: 'p1' });
+    expect(lines[0]!.score).toBeCloseTo(1, 5);
+    expect(lines[1]!.score).toBeLessThan(lines[0]!.score);
+  });
+
+  it('a bad plan file exits 1 naming the file; --plan with --precision exits 2', async () => {
+    const input = join(tmp, 'one-pair.jsonl');
+    writeFileSync(input, '{"text_a": "a", "text_b": "b"}\n');
+    const plan = join(tmp, 'bad-plan.json');
+    writeFileSync(plan, '{"default": "fp64"}');
+    const args = ['run', '--model', join(shared, 'models', 'lcqmc'), '--task', 'match', '--input', input, '--output', join(tmp, 'x.jsonl'), '--device', 'cpu'];
+    const bad = await samp([...args, '--plan', plan]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/SAMP_INVALID_ARGUMENT.*precision.default/);
+    const both = await samp([...args, '--plan', plan, '--precision', 'fp32']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+  });
+});
+
 describe.skipIf(!hasShared)('samp info and samp tokenize', () => {
   it('info names the head, labels, shape and devices', async () => {
     const cls = await samp(['info', '--model', join(shared, 'models', 'chnsenticorp')]);

@@ -3,13 +3,15 @@ import { existsSync } from 'node:fs';
 import { Encoder, type PrecisionOption } from '@samp/encoder';
 import { type Device, type DeviceSpec, SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
 import type { BatchInput, Granularity, Tokenizer } from '@samp/tokenizer';
+import { type Similarity, pairSimilarities } from './bi-encoder.js';
 import { type Classification, SequenceClassifier } from './sequence-classifier.js';
 import type { Target } from './target.js';
 import { type Embedding, type Pooling, SentenceEmbedder } from './sentence-embedder.js';
 import { type Tagging, TokenClassifier } from './token-classifier.js';
 import { tokenizerForModel } from './tokenizer-for-model.js';
 
-/** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier), `tag`
+/** Tasks of the pipeline: `classify` one text, `match` a pair of texts (a cross-encoder classifier, or a
+ * bi-encoder's cosine similarity), `tag`
  * the entities of a text (token classification), `embed` a text into one vector. */
 export type PipelineTask = 'classify' | 'match' | 'tag' | 'embed';
 
@@ -17,21 +19,30 @@ export type PipelineTask = 'classify' | 'match' | 'tag' | 'embed';
 export type PipelineInput = { text: string } | { text_a: string; text_b: string };
 
 /** The result of one input, by task (or whatever a custom target returns). */
-export type PipelineResult = Classification | Tagging | Embedding;
+export type PipelineResult = Classification | Tagging | Embedding | Similarity;
+
+/** How `match` compares two texts: `cross-encoder` runs `[CLS] a [SEP] b [SEP]` through the model's classifier
+ * head (label and scores); `bi-encoder` embeds each text alone and gives their cosine similarity (`score`). */
+export type Matching = 'cross-encoder' | 'bi-encoder';
 
 export interface PipelineOptions {
   task: PipelineTask;
   device?: DeviceSpec | Device;
   precision?: PrecisionOption;
+  /** A per-layer plan (e.g. `{ default: 'fp16', layers: { 11: 'fp32' } }`, or one from `readPlanFile`); give
+   * `precision` or `plan`, not both. */
+  plan?: PrecisionOption;
   /** Tokens per input, special tokens included (default: tokenizer.json's truncation, else the position table). */
   maxLength?: number;
   /** Inputs per forward (default 32). */
   batchSize?: number;
   /** Tokenization granularity (default `wordpiece`; the shared cluener model is `char`). */
   granularity?: Granularity;
-  /** For `embed`: `mean` over the attention mask (default) or `cls`. */
+  /** For `match`: `cross-encoder` (default) or `bi-encoder`. */
+  matching?: Matching;
+  /** For `embed` and bi-encoder `match`: `mean` over the attention mask (default) or `cls`. */
   pooling?: Pooling;
-  /** For `embed`: L2-normalise the vectors (default false). */
+  /** For `embed` and bi-encoder `match`: L2-normalise the vectors (default false). */
   normalize?: boolean;
   /** A custom head used instead of the task's built-in one; the task then only says how inputs look. */
   target?: Target<unknown>;
@@ -52,15 +63,16 @@ export function toBatchInput(task: PipelineTask, input: unknown): BatchInput {
 
 /** A task that needs a head the checkpoint's `architectures` says it lacks is a clear error. */
 function checkArchitecture(task: PipelineTask, architectures: readonly string[], dir: string): void {
-  if (task === 'embed' || architectures.length === 0) return;
+  if (architectures.length === 0) return;
   const token = architectures.some((a) => a.endsWith('ForTokenClassification'));
   const sequence = architectures.some((a) => a.endsWith('ForSequenceClassification'));
   const want = task === 'tag' ? token : sequence;
   if (!want) {
     const needs = task === 'tag' ? 'a token-classification head (BertForTokenClassification)' : 'a sequence-classification head (BertForSequenceClassification)';
+    const hint = task === 'match' ? ' (for a plain encoder, match with the bi-encoder: matching "bi-encoder")' : '';
     throw new SampError(
       SampErrorCode.ModelFormat,
-      `--task ${task} needs ${needs}, but ${dir}/config.json says architectures: ${architectures.join(', ')}`,
+      `--task ${task} needs ${needs}, but ${dir}/config.json says architectures: ${architectures.join(', ')}${hint}`,
     );
   }
 }
@@ -72,9 +84,12 @@ export class Pipeline {
   readonly head: Target<PipelineResult>;
   readonly maxLength: number;
   readonly batchSize: number;
+  /** Whether `match` runs as a bi-encoder (each text embedded alone, cosine similarity). */
+  readonly biEncoder: boolean;
 
-  private constructor(task: PipelineTask, encoder: Encoder, tokenizer: Tokenizer, head: Target<PipelineResult>, maxLength: number, batchSize: number) {
+  private constructor(task: PipelineTask, encoder: Encoder, tokenizer: Tokenizer, head: Target<PipelineResult>, maxLength: number, batchSize: number, biEncoder: boolean) {
     this.task = task;
+    this.biEncoder = biEncoder;
     this.encoder = encoder;
     this.tokenizer = tokenizer;
     this.head = head;
@@ -86,11 +101,17 @@ export class Pipeline {
     if (!['classify', 'match', 'tag', 'embed'].includes(options.task)) {
       invalidArgument('task', '"classify", "match", "tag" or "embed"', options.task);
     }
+    const matching = options.matching ?? 'cross-encoder';
+    if (matching !== 'cross-encoder' && matching !== 'bi-encoder') invalidArgument('matching', '"cross-encoder" or "bi-encoder"', matching);
+    const biEncoder = options.task === 'match' && matching === 'bi-encoder';
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) invalidArgument('batchSize', 'a positive integer', batchSize);
+    if (options.plan !== undefined && options.precision !== undefined) {
+      throw new SampError(SampErrorCode.InvalidArgument, 'Give precision or plan, not both (a plan sets every layer\'s precision)');
+    }
     if (!existsSync(dir)) throw new SampError(SampErrorCode.FileNotFound, `Model directory ${dir} does not exist`);
     const tokenizer = tokenizerForModel(dir, { granularity: options.granularity });
-    const encoder = await Encoder.load(dir, { device: options.device, precision: options.precision });
+    const encoder = await Encoder.load(dir, { device: options.device, precision: options.plan ?? options.precision });
     try {
       const config = encoder.config!;
       const limit = config.maxPositionEmbeddings;
@@ -98,13 +119,14 @@ export class Pipeline {
       if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > limit) {
         invalidArgument('maxLength', `an integer in [2, ${limit}] (the model's max_position_embeddings)`, maxLength);
       }
-      if (!options.target) checkArchitecture(options.task, config.architectures, dir);
+      const embeds = options.task === 'embed' || biEncoder;
+      if (!options.target && !embeds) checkArchitecture(options.task, config.architectures, dir);
       const head: Target<PipelineResult> =
         options.target ? (options.target as Target<PipelineResult>)
+        : embeds ? new SentenceEmbedder({ pooling: options.pooling, normalize: options.normalize })
         : options.task === 'tag' ? TokenClassifier.fromCheckpoint(dir, config)
-        : options.task === 'embed' ? new SentenceEmbedder({ pooling: options.pooling, normalize: options.normalize })
         : SequenceClassifier.fromCheckpoint(dir, config);
-      return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize);
+      return new Pipeline(options.task, encoder, tokenizer, head, maxLength, batchSize, biEncoder);
     } catch (error) {
       encoder.dispose();
       throw error;
@@ -150,12 +172,15 @@ export class Pipeline {
     if (inputs.length > this.batchSize) {
       throw new SampError(SampErrorCode.InvalidArgument, `Expected at most ${this.batchSize} inputs per batch but received ${inputs.length}`);
     }
-    const enc = this.tokenizer.encodeBatch(inputs, { maxLength: this.maxLength });
+    // a bi-encoder embeds both texts of each pair alone: [a0, b0, a1, b1, ...]
+    const rows = this.biEncoder ? inputs.flatMap((x) => (typeof x === 'string' ? [x, x] : [x[0], x[1]])) : inputs;
+    const enc = this.tokenizer.encodeBatch(rows, { maxLength: this.maxLength });
     const outputs = await this.encoder.forward(
       { inputIds: enc.ids, tokenTypeIds: enc.typeIds, attentionMask: enc.attentionMask, batch: enc.batchSize, seqLen: enc.seqLen },
       { pooled: this.head.needsPooled },
     );
-    return this.head.decode(outputs, { encodings: enc, texts: inputs.map((x) => (typeof x === 'string' ? x : x[0])) });
+    const results = this.head.decode(outputs, { encodings: enc, texts: rows.map((x) => (typeof x === 'string' ? x : x[0])) });
+    return this.biEncoder ? pairSimilarities(results as Embedding[]) : results;
   }
 
   dispose(): void {
