@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "common/model.h"
@@ -25,6 +26,7 @@ using cuda::GemmEpilogue;
 
 constexpr int64_t kRowMultiple = 16;
 constexpr size_t kMaxGraphs = 64;
+constexpr size_t kMaxSeen = 4096;
 
 struct CudaLayer {
   void *qkv_w, *qkv_b, *attn_out_w, *attn_out_b, *ffn1_w, *ffn1_b, *ffn2_w, *ffn2_b;
@@ -245,7 +247,9 @@ class CudaModel final : public Model {
     timer_.mark(stream_, "pooler+unpack");
   }
 
-  /** Replays the bucket's graph; a new bucket runs eagerly once (warming cuBLASLt), then is captured. */
+  /** Replays the bucket's graph. A bucket seen for the first time runs eagerly (and warms cuBLASLt); one seen
+   * before is captured, and replayed from then on. Token counts vary from batch to batch, so many buckets are
+   * seen once: capturing only on the second sight keeps them from paying for a graph they never replay. */
   void run(int64_t batch, int64_t seq, int64_t rows) {
     if (!use_graphs_) return enqueue(batch, seq, rows);
     const auto key = std::make_tuple(batch, seq, rows);
@@ -254,7 +258,10 @@ class CudaModel final : public Model {
       SAMP_CUDA_CHECK(cudaGraphLaunch(found->second, stream_));
       return;
     }
-    enqueue(batch, seq, rows);
+    if (seen_.insert(key).second) {
+      if (seen_.size() > kMaxSeen) seen_ = {key};
+      return enqueue(batch, seq, rows);
+    }
     if (graphs_.size() >= kMaxGraphs) clear_graphs();
     cudaGraph_t graph = nullptr;
     SAMP_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
@@ -271,6 +278,7 @@ class CudaModel final : public Model {
     cudaGraphDestroy(graph);
     SAMP_CUDA_CHECK(st);
     graphs_.emplace(key, exec);
+    SAMP_CUDA_CHECK(cudaGraphLaunch(exec, stream_));
   }
 
   void clear_graphs() {
@@ -297,6 +305,7 @@ class CudaModel final : public Model {
   cuda::PinnedInts host_ints_;
   Packing packing_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, cudaGraphExec_t> graphs_;
+  std::set<std::tuple<int64_t, int64_t, int64_t>> seen_;
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // cuBLASLt GEMMs. Row-major C[m,n] = A[m,k] W[n,k]^T is computed as the column-major C^T = W * A^T (TN layout:
 // W transposed, A not), so bias is a per-row vector of the column-major result and broadcasts as HF's Linear.
-// Descriptors and the heuristic's algorithm are cached per (dtype, m, n, k, epilogue).
+// Descriptors and the heuristic's candidates are cached per (dtype, m, n, k, epilogue). Timing the candidates is
+// done once per m bucket (powers of two) of a (device, dtype, n, k, epilogue), process-wide: a new m (token counts
+// vary batch to batch once padding is removed) or a new model of the same width reuses the bucket's winner when
+// cuBLASLt accepts it for that m, instead of timing everything again.
 #include "cuda/gemm_lt.h"
 
 #include <cublasLt.h>
@@ -47,6 +50,23 @@ struct Plan {
     if (c) cublasLtMatrixLayoutDestroy(c);
   }
 };
+
+int64_t m_bucket(int64_t m) {
+  int64_t b = 16;
+  while (b < m) b <<= 1;
+  return b;
+}
+
+/** The fastest algorithm found per (device, dtype, n, k, epilogue, m bucket), shared by every model. */
+struct TunedAlgos {
+  std::mutex mutex;
+  std::map<std::tuple<int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
+};
+
+TunedAlgos& tuned_algos() {
+  static TunedAlgos* t = new TunedAlgos();  // never destroyed: models may outlive static destruction order
+  return *t;
+}
 
 }  // namespace
 
@@ -120,6 +140,22 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
   };
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   SAMP_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
+  int device = 0;
+  SAMP_CUDA_CHECK(cudaGetDevice(&device));
+  const auto tuned_key = std::make_tuple(device, static_cast<int>(dt), n, k, static_cast<int>(lt), m_bucket(m));
+  if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {
+    // the bucket's winner, when cuBLASLt accepts it for this m
+    TunedAlgos& tuned = tuned_algos();
+    std::lock_guard<std::mutex> tuned_lock(tuned.mutex);
+    auto known = tuned.algos.find(tuned_key);
+    cublasLtMatmulHeuristicResult_t check = {};
+    if (known != tuned.algos.end() &&
+        cublasLtMatmulAlgoCheck(impl_->handle, p.desc, p.w, p.a, p.c, p.c, &known->second, &check) == CUBLAS_STATUS_SUCCESS &&
+        check.workspaceSize <= kWorkspace) {
+      p.candidates.insert(p.candidates.begin(), known->second);
+      p.tuned = true;
+    }
+  }
   if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {
     // time the heuristic's candidates on the real operands once, keep the fastest first
     cudaEvent_t start, stop;
@@ -148,6 +184,9 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
     cudaEventDestroy(stop);
     std::swap(p.candidates[0], p.candidates[best_i]);
     p.tuned = true;
+    TunedAlgos& tuned = tuned_algos();
+    std::lock_guard<std::mutex> tuned_lock(tuned.mutex);
+    tuned.algos.emplace(tuned_key, p.candidates[0]);
   }
   SAMP_LT_CHECK(matmul(p.candidates[0]));
   if (exact_gelu) launch_bias_gelu(dt, c, bias, m, n, stream);
