@@ -1,7 +1,7 @@
 // The linear head of BertFor*Classification checkpoints (`classifier.weight` [labels, hidden], `classifier.bias`,
 // label names from config.id2label), shared by the sequence and token classifiers.
 import { Checkpoint, type BertConfig } from '@samp/encoder';
-import { SampError, SampErrorCode } from '@samp/kernels-cuda';
+import { Epilogue, runOp, SampError, SampErrorCode } from '@samp/kernels-cuda';
 
 /** A linear layer over hidden states: logits = W x + b, one per label. */
 export class LinearHead {
@@ -18,6 +18,13 @@ export class LinearHead {
     this.#b = bias;
     this.hidden = hidden;
     this.labels = Object.freeze([...labels]);
+  }
+
+  /** The logits of `rows` vectors x[r * hidden, (r + 1) * hidden), [rows, labels] row-major: one GEMM with
+   * the bias in its epilogue on the CPU backend (fp32). */
+  logitsRows(x: Float32Array, rows: number): Float32Array {
+    if (rows === 0) return new Float32Array(0);
+    return runOp('cpu', { op: 'gemm', f: [x.subarray(0, rows * this.hidden), this.#w, this.#b], dims: [rows, this.labels.length, this.hidden], epilogue: Epilogue.bias });
   }
 
   /** Writes the logits of the vector x[at, at + hidden) into out (one per label). */

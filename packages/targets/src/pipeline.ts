@@ -1,8 +1,8 @@
 // Pipeline: text in, result out. Tokenizer, encoder and head of one model directory, run in batches.
 import { existsSync } from 'node:fs';
 import { Encoder, type PrecisionOption } from '@samp/encoder';
-import { type Device, type DeviceSpec, SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
-import type { BatchInput, Granularity, Tokenizer } from '@samp/tokenizer';
+import { type Device, type DeviceSpec, type EncoderOutputs, SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
+import type { BatchEncoding, BatchInput, Granularity, Tokenizer } from '@samp/tokenizer';
 import { type Similarity, pairSimilarities } from './bi-encoder.js';
 import { type Classification, SequenceClassifier } from './sequence-classifier.js';
 import type { Target } from './target.js';
@@ -77,6 +77,13 @@ function checkArchitecture(task: PipelineTask, architectures: readonly string[],
   }
 }
 
+/** A batch tokenized and queued on the encoder. */
+interface Launched {
+  rows: readonly BatchInput[];
+  encodings: BatchEncoding;
+  outputs: Promise<EncoderOutputs>;
+}
+
 export class Pipeline {
   readonly task: PipelineTask;
   readonly encoder: Encoder;
@@ -139,15 +146,25 @@ export class Pipeline {
   }
 
   /** Results for already-checked inputs, in order. Inputs are sorted by length into batches (less padding), and
-   * the results put back in input order. */
+   * the results put back in input order. The next batch is tokenized and queued while the current one runs, and
+   * a batch's head runs while the next one is in the encoder. */
   async runChecked(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
     const size = (x: BatchInput) => (typeof x === 'string' ? x.length : x[0].length + x[1].length);
     const order = inputs.map((_, i) => i).sort((a, b) => size(inputs[a]!) - size(inputs[b]!));
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += this.batchSize) batches.push(order.slice(i, i + this.batchSize));
     const results = new Array<PipelineResult>(inputs.length);
-    for (let i = 0; i < order.length; i += this.batchSize) {
-      const ids = order.slice(i, i + this.batchSize);
-      const out = await this.runTokenized(ids.map((j) => inputs[j]!));
-      ids.forEach((j, k) => (results[j] = out[k]!));
+    let next = batches.length > 0 ? this.#launch(batches[0]!.map((j) => inputs[j]!)) : undefined;
+    try {
+      for (let b = 0; b < batches.length; b++) {
+        const current = next!;
+        next = b + 1 < batches.length ? this.#launch(batches[b + 1]!.map((j) => inputs[j]!)) : undefined;
+        const out = await this.#finish(current);
+        batches[b]!.forEach((j, k) => (results[j] = out[k]!));
+      }
+    } catch (error) {
+      next?.outputs.catch(() => undefined); // the queued batch's failure, if any, is not this one's
+      throw error;
     }
     return results;
   }
@@ -169,17 +186,27 @@ export class Pipeline {
   /** One forward over already-checked inputs (at most batchSize of them). */
   async runTokenized(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
     if (inputs.length === 0) return [];
+    return this.#finish(this.#launch(inputs));
+  }
+
+  /** Tokenizes a batch and queues its forward (on a worker thread). */
+  #launch(inputs: readonly BatchInput[]): Launched {
     if (inputs.length > this.batchSize) {
       throw new SampError(SampErrorCode.InvalidArgument, `Expected at most ${this.batchSize} inputs per batch but received ${inputs.length}`);
     }
     // a bi-encoder embeds both texts of each pair alone: [a0, b0, a1, b1, ...]
     const rows = this.biEncoder ? inputs.flatMap((x) => (typeof x === 'string' ? [x, x] : [x[0], x[1]])) : inputs;
-    const enc = this.tokenizer.encodeBatch(rows, { maxLength: this.maxLength });
-    const outputs = await this.encoder.forward(
-      { inputIds: enc.ids, tokenTypeIds: enc.typeIds, attentionMask: enc.attentionMask, batch: enc.batchSize, seqLen: enc.seqLen },
+    const encodings = this.tokenizer.encodeBatch(rows, { maxLength: this.maxLength });
+    const outputs = this.encoder.forward(
+      { inputIds: encodings.ids, tokenTypeIds: encodings.typeIds, attentionMask: encodings.attentionMask, batch: encodings.batchSize, seqLen: encodings.seqLen },
       { pooled: this.head.needsPooled },
     );
-    const results = this.head.decode(outputs, { encodings: enc, texts: rows.map((x) => (typeof x === 'string' ? x : x[0])) });
+    return { rows, encodings, outputs };
+  }
+
+  /** Waits for a launched batch and runs the head on it. */
+  async #finish({ rows, encodings, outputs }: Launched): Promise<PipelineResult[]> {
+    const results = this.head.decode(await outputs, { encodings, texts: rows.map((x) => (typeof x === 'string' ? x : x[0])) });
     return this.biEncoder ? pairSimilarities(results as Embedding[]) : results;
   }
 

@@ -24,24 +24,27 @@ export class SentenceEmbedder implements Target<Embedding> {
   }
 
   decode(outputs: EncoderOutputs, context: DecodeContext): Embedding[] {
-    const H = outputs.hidden, S = outputs.seqLen, mask = context.encodings.attentionMask;
+    const H = outputs.hidden, S = outputs.seqLen, mask = context.encodings.attentionMask, x = outputs.lastHiddenState;
     const results: Embedding[] = [];
     for (let b = 0; b < outputs.batch; b++) {
       const v = new Float64Array(H);
       let count = 0;
       for (let t = 0; t < S; t++) {
         if (mask[b * S + t] === 0) continue;
-        const at = (b * S + t) * H;
-        for (let k = 0; k < H; k++) v[k]! += outputs.lastHiddenState[at + k]!;
+        const row = x.subarray((b * S + t) * H, (b * S + t + 1) * H);
+        for (let k = 0; k < H; k++) v[k]! += row[k]!;
         count++;
         if (this.pooling === 'cls') break; // the first valid token is [CLS]
       }
-      for (let k = 0; k < H; k++) v[k]! /= Math.max(count, 1);
+      let scale = 1 / Math.max(count, 1);
       if (this.normalize) {
-        const norm = Math.hypot(...v) || 1;
-        for (let k = 0; k < H; k++) v[k]! /= norm;
+        let sq = 0;
+        for (let k = 0; k < H; k++) sq += v[k]! * v[k]!;
+        scale = sq > 0 ? 1 / Math.sqrt(sq) : 1; // the mean's norm: the count cancels
       }
-      results.push({ embedding: Array.from(v) });
+      const embedding = new Array<number>(H);
+      for (let k = 0; k < H; k++) embedding[k] = v[k]! * scale;
+      results.push({ embedding });
     }
     return results;
   }

@@ -45,26 +45,30 @@ export class TokenClassifier implements Target<Tagging> {
     return new TokenClassifier(head, { crf: Crf.fromCheckpoint(dir, head.labels.length) });
   }
 
-  /** Label indices of the sequence's tokens (attention mask 1, in order): argmax of each, or CRF Viterbi. */
-  #bestTags(hidden: Float32Array, row: number, S: number, mask: ArrayLike<number>): number[] {
-    const H = this.#head.hidden, L = this.labels.length;
+  /** Label indices of row b's tokens (attention mask 1, in order): argmax of each, or CRF Viterbi. */
+  #bestTags(logits: Float32Array, b: number, S: number, mask: ArrayLike<number>): number[] {
+    const L = this.labels.length;
     const positions: number[] = [];
     for (let t = 0; t < S; t++) if (mask[t] !== 0) positions.push(t);
-    const emissions = new Float64Array(positions.length * L);
-    positions.forEach((t, i) => this.#head.logits(hidden, (row * S + t) * H, emissions.subarray(i * L, (i + 1) * L)));
-    if (this.crf) return this.crf.viterbi(emissions, positions.length);
-    return positions.map((_, i) => {
+    if (this.crf) {
+      const emissions = new Float64Array(positions.length * L);
+      positions.forEach((t, i) => emissions.set(logits.subarray((b * S + t) * L, (b * S + t + 1) * L), i * L));
+      return this.crf.viterbi(emissions, positions.length);
+    }
+    return positions.map((t) => {
+      const at = (b * S + t) * L;
       let best = 0;
-      for (let l = 1; l < L; l++) if (emissions[i * L + l]! > emissions[i * L + best]!) best = l;
+      for (let l = 1; l < L; l++) if (logits[at + l]! > logits[at + best]!) best = l;
       return best;
     });
   }
 
   decode(outputs: EncoderOutputs, context: DecodeContext): Tagging[] {
     const S = outputs.seqLen;
+    const logits = this.#head.logitsRows(outputs.lastHiddenState, outputs.batch * S);
     return context.encodings.encodings.map((enc, b) => {
       const text = context.texts[b] ?? '';
-      const best = this.#bestTags(outputs.lastHiddenState, b, S, enc.attentionMask);
+      const best = this.#bestTags(logits, b, S, enc.attentionMask);
       const tags: (string | null)[] = [];
       let k = 0;
       for (let t = 0; t < S; t++) {
