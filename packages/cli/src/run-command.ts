@@ -77,15 +77,14 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
   const write = async (text: string) => {
     if (!out.write(`${text}\n`)) await once(out, 'drain');
   };
-  const flush = async () => {
-    const inputs = slots.flatMap((s) => ('input' in s ? [s.input] : []));
-    let results: (PipelineResult | Slot)[] = [];
+  /** The results of a window's inputs; one bad input must not take the window down: then one by one. */
+  const compute = async (window: Slot[]): Promise<(PipelineResult | Slot)[]> => {
+    const inputs = window.flatMap((s) => ('input' in s ? [s.input] : []));
     try {
-      results = await pipeline.runChecked(inputs);
+      return await pipeline.runChecked(inputs);
     } catch {
-      // one bad input must not take the batch down: run them one by one
-      results = [];
-      for (const s of slots) {
+      const results: (PipelineResult | Slot)[] = [];
+      for (const s of window) {
         if (!('input' in s)) continue;
         try {
           results.push((await pipeline.runTokenized([s.input]))[0]!);
@@ -93,17 +92,34 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
           results.push(errorOf(s.line, error, s.extra));
         }
       }
+      return results;
     }
+  };
+  const emit = async (window: Slot[], results: (PipelineResult | Slot)[]) => {
     let k = 0;
-    for (const s of slots) {
+    for (const s of window) {
       const r = 'input' in s ? results[k++]! : s;
       if ('error' in r) summary.errors++;
       await write('error' in r ? record(r as Slot) : record(s, r as PipelineResult));
     }
-    summary.lines += slots.length;
+    summary.lines += window.length;
     bar.tick(summary.lines);
+  };
+  // A window computes while the next one is read and the previous one written: `written` is the chain of writes,
+  // in input order; reading waits for the window before last, so at most two are in flight.
+  let written: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    const window = slots;
     slots = [];
     pending = 0;
+    const computed = compute(window);
+    const before = written;
+    written = (async () => {
+      const results = await computed;
+      await before;
+      await emit(window, results);
+    })();
+    return before;
   };
 
   try {
@@ -121,7 +137,9 @@ export async function runCommand(args: RunArgs, stderr: NodeJS.WritableStream & 
       if (pending >= args.batchSize * WINDOW) await flush();
     }
     if (slots.length > 0) await flush();
+    await written;
   } finally {
+    await written.catch(() => undefined); // on failure: let the window in flight finish before disposing
     pipeline.dispose();
     if (!toStdout) {
       out.end();
