@@ -5,8 +5,10 @@ Run where torch, transformers and tokenizers are installed (the GPU machine):
 MODELS_DIR holds chnsenticorp/, lcqmc/, cluener/ (HF layout); DATA_DIR holds <name>.jsonl dev files.
 Writes OUT_DIR/<name>.json.gz: for each of the first COUNT dev inputs its ids and token types (unpadded), the
 logits, the pooled output (when the model has a pooler), the last hidden state at sampled positions (first,
-middle and last token) for every input, and the whole last hidden state of the first FULL inputs. Float arrays
-are base64 of little-endian float32. The reference runs on the CPU in fp32.
+middle and last token) for every input, the mean of the last hidden state over the tokens (a sentence
+embedding), and the whole last hidden state of the first FULL inputs; for the token classifier also the entities
+of the argmax tags (BIO, decoded here with the CLUENER rule) as UTF-16 offsets into the text. Float arrays are
+base64 of little-endian float32. The reference runs on the CPU in fp32.
 """
 import argparse
 import base64
@@ -32,6 +34,42 @@ def b64(a):
     return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
 
 
+def bio_entities(tags):
+    """(type, first, last) token spans: B-X starts an entity, I-X of the same type continues it, anything else
+    closes it (a stray I-X starts nothing)."""
+    spans, cur = [], None
+    for i, tag in enumerate(tags):
+        prefix, _, kind = tag.partition("-") if tag else ("", "", "")
+        if prefix == "B":
+            if cur:
+                spans.append(cur)
+            cur = [kind, i, i]
+        elif prefix == "I" and cur and cur[0] == kind and cur[2] == i - 1:
+            cur[2] = i
+        else:
+            if cur:
+                spans.append(cur)
+            cur = None
+    if cur:
+        spans.append(cur)
+    return spans
+
+
+def utf16(text, i):
+    return len(text[:i].encode("utf-16-le")) // 2
+
+
+def entities(model, tok_enc, logits, text):
+    """Argmax tags of the real tokens (specials get none), to entities over the text's characters."""
+    labels = model.config.id2label
+    tags = [None if w is None else labels[int(k)] for w, k in zip(tok_enc.word_ids, logits.argmax(-1))]
+    out = []
+    for kind, first, last in bio_entities(tags):
+        start, end = tok_enc.word_ids[first], tok_enc.word_ids[last] + 1  # char granularity: word = character
+        out.append({"start": utf16(text, start), "end": utf16(text, end), "type": kind, "text": text[start:end]})
+    return out
+
+
 def encode(tok, name, row):
     key_a, key_b, _ = TASKS[name]
     if name == "cluener":
@@ -40,7 +78,7 @@ def encode(tok, name, row):
         enc = tok.encode(row[key_a], row[key_b])
     else:
         enc = tok.encode(row[key_a])
-    return enc.ids, enc.type_ids
+    return enc
 
 
 def main():
@@ -63,7 +101,8 @@ def main():
             rows = [json.loads(line) for line in f if line.strip()][: args.count]
         cases = []
         for i, row in enumerate(rows):
-            ids, types = encode(tok, name, row)
+            enc = encode(tok, name, row)
+            ids, types = enc.ids, enc.type_ids
             t_ids = torch.tensor([ids])
             out = model(input_ids=t_ids, token_type_ids=torch.tensor([types]),
                         attention_mask=torch.ones_like(t_ids), output_hidden_states=True)
@@ -76,7 +115,10 @@ def main():
                 "logits": b64(out.logits[0].numpy()),
                 "positions": positions,
                 "hiddenAt": b64(hidden[positions]),
+                "mean": b64(hidden.mean(axis=0)),
             }
+            if kind == "token":
+                case["entities"] = entities(model, enc, out.logits[0].numpy(), row["text"])
             bert = model.bert
             if bert.pooler is not None:
                 case["pooled"] = b64(bert.pooler(out.hidden_states[-1])[0].numpy())
