@@ -74,6 +74,7 @@ step('bundles');
 for (const [entry, out] of [
   ['tools/gpu/src/check-cuda.ts', 'check.mjs'],
   ['apps/bench/src/encoder-bench.ts', 'bench.mjs'],
+  ['apps/bench/src/pipeline-bench.ts', 'pipeline-bench.mjs'],
 ]) {
   await build({
     entryPoints: [join(root, entry)],

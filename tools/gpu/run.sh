@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu). Builds the addon with
 # the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and the three shared models
-# against them, and benchmarks samp against PyTorch in the same run. Results go to $OUT.
+# against them, benchmarks samp against PyTorch in the same run, and times samp run per task. Results go to $OUT.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models
@@ -30,6 +30,10 @@ if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   node .gpu/bench.mjs "$OUT/bench-samp.json"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || step "bench torch"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/bench-torch.json"
+fi
+if [[ "${PIPELINE:-1}" == 1 ]]; then
+  step "bench pipeline (samp run per task: tokenize / encoder / head)"
+  node .gpu/pipeline-bench.mjs /tmp/models .gpu/data "$OUT/bench-pipeline-cuda.json" --device cuda
 fi
 if [[ "${PROFILE:-0}" == 1 ]]; then
   step profile
