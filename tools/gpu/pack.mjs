@@ -7,7 +7,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '@samp/bundle';
 import { Tokenizer } from '@samp/tokenizer';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,16 +76,6 @@ for (const [entry, out] of [
   ['apps/bench/src/encoder-bench.ts', 'bench.mjs'],
   ['apps/bench/src/pipeline-bench.ts', 'pipeline-bench.mjs'],
 ]) {
-  await build({
-    entryPoints: [join(root, entry)],
-    outfile: join(gpu, out),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleForNode(join(root, entry), join(gpu, out));
 }
 execFileSync('sh', ['-c', `du -sh "${gpu}"/*`], { stdio: 'inherit' });

@@ -5,21 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '@samp/bundle';
 
 const [entry, ...rest] = process.argv.slice(2);
 const outfile = join(mkdtempSync(join(tmpdir(), 'samp-bench-')), 'bench.mjs');
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['source'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  logLevel: 'warning',
-});
+await bundleForNode(entry, outfile);
 // the bundle no longer sits beside the addon: point the loader at this checkout's build
 const addon = resolve(dirname(fileURLToPath(import.meta.url)), '../../../packages/kernels-cuda/build/Release/samp_kernels.node');
 const env = { SAMP_KERNELS_ADDON: addon, ...process.env };
