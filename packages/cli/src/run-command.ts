@@ -9,6 +9,7 @@ import type { BatchInput } from '@samp/tokenizer';
 import type { RunArgs } from './args.js';
 import { type ErrorInfo, errorInfo } from './error-info.js';
 import { readJsonLines } from './jsonl.js';
+import { resultRecord } from './result-record.js';
 import { progress } from './progress.js';
 
 type Extra = Record<string, unknown>;
@@ -32,11 +33,7 @@ function errorOf(line: number, error: unknown, extra: Extra): Slot {
 
 function record(slot: Slot, result?: PipelineResult): string {
   if ('error' in slot) return JSON.stringify({ ...slot.extra, line: slot.line, error: slot.error });
-  if (result && 'entities' in result) return JSON.stringify({ ...slot.extra, entities: result.entities });
-  if (result && 'embedding' in result) return JSON.stringify({ ...slot.extra, embedding: result.embedding });
-  if (result && 'score' in result) return JSON.stringify({ ...slot.extra, score: result.score });
-  const c = result as Extract<PipelineResult, { label: string }>;
-  return JSON.stringify({ ...slot.extra, label: c.label, label_id: c.labelId, scores: c.scores });
+  return JSON.stringify({ ...slot.extra, ...resultRecord(result!) });
 }
 
 /** `fp16`, or `fp16 x10, fp32 x2` for a mixed plan. */

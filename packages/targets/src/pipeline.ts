@@ -82,6 +82,9 @@ interface Launched {
   rows: readonly BatchInput[];
   encodings: BatchEncoding;
   outputs: Promise<EncoderOutputs>;
+  head: Target<PipelineResult>;
+  /** Whether rows are bi-encoder pairs laid out [a0, b0, a1, b1, ...]. */
+  pairs: boolean;
 }
 
 export class Pipeline {
@@ -149,16 +152,31 @@ export class Pipeline {
    * the results put back in input order. The next batch is tokenized and queued while the current one runs, and
    * a batch's head runs while the next one is in the encoder. */
   async runChecked(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
+    return this.#runBatches(inputs, this.head);
+  }
+
+  /** Sentence embeddings of texts from this pipeline's encoder, whatever its task: [texts.length, hidden]
+   * row-major (`pooling` default `mean`, `normalize` default false). */
+  async embed(texts: readonly string[], options: { pooling?: Pooling; normalize?: boolean } = {}): Promise<Float32Array> {
+    texts.forEach((t, i) => typeof t !== 'string' && invalidArgument(`texts[${i}]`, 'a string', t));
+    const results = (await this.#runBatches(texts, new SentenceEmbedder(options))) as Embedding[];
+    const H = this.encoder.shape.hidden;
+    const out = new Float32Array(texts.length * H);
+    results.forEach((r, i) => out.set(r.embedding, i * H));
+    return out;
+  }
+
+  async #runBatches(inputs: readonly BatchInput[], head: Target<PipelineResult>): Promise<PipelineResult[]> {
     const size = (x: BatchInput) => (typeof x === 'string' ? x.length : x[0].length + x[1].length);
     const order = inputs.map((_, i) => i).sort((a, b) => size(inputs[a]!) - size(inputs[b]!));
     const batches: number[][] = [];
     for (let i = 0; i < order.length; i += this.batchSize) batches.push(order.slice(i, i + this.batchSize));
     const results = new Array<PipelineResult>(inputs.length);
-    let next = batches.length > 0 ? this.#launch(batches[0]!.map((j) => inputs[j]!)) : undefined;
+    let next = batches.length > 0 ? this.#launch(batches[0]!.map((j) => inputs[j]!), head) : undefined;
     try {
       for (let b = 0; b < batches.length; b++) {
         const current = next!;
-        next = b + 1 < batches.length ? this.#launch(batches[b + 1]!.map((j) => inputs[j]!)) : undefined;
+        next = b + 1 < batches.length ? this.#launch(batches[b + 1]!.map((j) => inputs[j]!), head) : undefined;
         const out = await this.#finish(current);
         batches[b]!.forEach((j, k) => (results[j] = out[k]!));
       }
@@ -186,28 +204,29 @@ export class Pipeline {
   /** One forward over already-checked inputs (at most batchSize of them). */
   async runTokenized(inputs: readonly BatchInput[]): Promise<PipelineResult[]> {
     if (inputs.length === 0) return [];
-    return this.#finish(this.#launch(inputs));
+    return this.#finish(this.#launch(inputs, this.head));
   }
 
   /** Tokenizes a batch and queues its forward (on a worker thread). */
-  #launch(inputs: readonly BatchInput[]): Launched {
+  #launch(inputs: readonly BatchInput[], head: Target<PipelineResult>): Launched {
     if (inputs.length > this.batchSize) {
       throw new SampError(SampErrorCode.InvalidArgument, `Expected at most ${this.batchSize} inputs per batch but received ${inputs.length}`);
     }
     // a bi-encoder embeds both texts of each pair alone: [a0, b0, a1, b1, ...]
-    const rows = this.biEncoder ? inputs.flatMap((x) => (typeof x === 'string' ? [x, x] : [x[0], x[1]])) : inputs;
+    const pairs = this.biEncoder && head === this.head;
+    const rows = pairs ? inputs.flatMap((x) => (typeof x === 'string' ? [x, x] : [x[0], x[1]])) : inputs;
     const encodings = this.tokenizer.encodeBatch(rows, { maxLength: this.maxLength });
     const outputs = this.encoder.forward(
       { inputIds: encodings.ids, tokenTypeIds: encodings.typeIds, attentionMask: encodings.attentionMask, batch: encodings.batchSize, seqLen: encodings.seqLen },
-      { pooled: this.head.needsPooled },
+      { pooled: head.needsPooled },
     );
-    return { rows, encodings, outputs };
+    return { rows, encodings, outputs, head, pairs };
   }
 
   /** Waits for a launched batch and runs the head on it. */
-  async #finish({ rows, encodings, outputs }: Launched): Promise<PipelineResult[]> {
-    const results = this.head.decode(await outputs, { encodings, texts: rows.map((x) => (typeof x === 'string' ? x : x[0])) });
-    return this.biEncoder ? pairSimilarities(results as Embedding[]) : results;
+  async #finish({ rows, encodings, outputs, head, pairs }: Launched): Promise<PipelineResult[]> {
+    const results = head.decode(await outputs, { encodings, texts: rows.map((x) => (typeof x === 'string' ? x : x[0])) });
+    return pairs ? pairSimilarities(results as Embedding[]) : results;
   }
 
   dispose(): void {

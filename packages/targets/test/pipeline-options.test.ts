@@ -34,6 +34,21 @@ describe('bi-encoder matching', () => {
   });
 });
 
+describe('Pipeline.embed', () => {
+  it('embeds texts with any pipeline\'s encoder, as the embed task does', async () => {
+    const texts = ['我们在北京', '天气很好', '学习'];
+    const cls = await Pipeline.load(classifier, { task: 'classify', device: 'cpu' });
+    const embed = await Pipeline.load(classifier, { task: 'embed', device: 'cpu', normalize: true });
+    const got = await cls.embed(texts, { normalize: true });
+    const want = (await embed.run(texts.map((text) => ({ text })))) as Embedding[];
+    expect(got).toHaveLength(3 * 32);
+    want.forEach((w, i) => w.embedding.forEach((x, k) => expect(got[i * 32 + k]).toBeCloseTo(x, 6)));
+    await expect(cls.embed([1 as never])).rejects.toThrow(/texts\[0\]/);
+    cls.dispose();
+    embed.dispose();
+  });
+});
+
 describe('precision plans', () => {
   it('a plan sets each layer; precision and plan together are refused', async () => {
     const p = await Pipeline.load(classifier, { task: 'classify', device: 'cpu', plan: { default: 'fp32', layers: { 1: 'fp32' } } });
