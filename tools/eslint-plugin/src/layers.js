@@ -9,7 +9,8 @@ export const LAYERS = Object.freeze({
   '@samp/converters': { dir: 'packages/converters', layer: 2 },
   '@samp/recommender': { dir: 'packages/recommender', layer: 3 },
   samp: { dir: 'packages/cli', layer: 4 },
-  '@samp/python-bridge': { dir: 'packages/python-bridge', layer: 4 },
+  // DESIGN.md puts the bridge beside the CLI and says it depends on cli/targets: above the CLI, then
+  '@samp/python-bridge': { dir: 'packages/python-bridge', layer: 5 },
 });
 
 /** The layer a file belongs to (by its path relative to the repository root), and its package dir. */
