@@ -12,7 +12,7 @@ export type Precision = keyof typeof Precision;
 
 /** Ops every backend implements (the cross-backend op test covers each). */
 export const Ops = Object.freeze([
-  'gemm', 'embedding_layernorm', 'add_layernorm', 'attention', 'pooler',
+  'gemm', 'gemm_i8', 'embedding_layernorm', 'add_layernorm', 'attention', 'pooler',
 ] as const);
 /** One of {@link Ops}. */
 export type Op = (typeof Ops)[number];
@@ -53,7 +53,7 @@ function cudaDevice(index: number): Device {
     index,
     name: `${d.name} (sm_${d.major}${d.minor})`,
     precisions: Object.freeze(['fp32', 'fp16', 'bf16'] as const),
-    supports: (op: Op, precision: Precision) => Ops.includes(op) && ['fp32', 'fp16', 'bf16'].includes(precision),
+    supports: (op: Op, precision: Precision) => Ops.includes(op) && op !== 'gemm_i8' && ['fp32', 'fp16', 'bf16'].includes(precision),
   });
 }
 

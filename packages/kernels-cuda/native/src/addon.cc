@@ -4,6 +4,7 @@
 #include "addon.h"
 #include "addon_util.h"
 #include "cpu/gemm.h"
+#include "cpu/gemm_i8.h"
 #include "cpu/thread_pool.h"
 #include "cuda/cuda_api.h"
 #include "samp_build_info.h"
@@ -18,6 +19,7 @@ Napi::Value backends(const Napi::CallbackInfo& info) {
     Napi::Object out = Napi::Object::New(env);
     Napi::Object cpu = Napi::Object::New(env);
     cpu.Set("isa", cpu::gemm_isa());
+    cpu.Set("isa8", cpu::gemm_i8_isa());
     cpu.Set("threads", cpu::cpu_num_threads());
     out.Set("cpu", cpu);
     Napi::Object cuda = Napi::Object::New(env);

@@ -57,6 +57,18 @@ int64_t op_args_validate(const OpArgs& a) {
     }
     return m * n;
   }
+  if (a.op == "gemm_i8") {
+    dims(3);
+    const int64_t m = a.dims[0], n = a.dims[1], k = a.dims[2];
+    operands(3, 0);
+    need(a.f[0], m * k, "a"), need(a.f[1], n * k, "w"), need(a.f[2], 1, "a_scale");
+    SAMP_REQUIRE(a.epilogue >= 0 && a.epilogue <= 3, SAMP_INVALID, "Expected an epilogue in 0..3");
+    if (a.epilogue != 0) {
+      SAMP_REQUIRE(a.f.size() == 4, SAMP_INVALID, "Expected a bias for this epilogue");
+      need(a.f[3], n, "bias");
+    }
+    return m * n;
+  }
   if (a.op == "embedding_layernorm") {
     dims(2);
     const int64_t t = a.dims[0], h = a.dims[1];

@@ -8,6 +8,8 @@ namespace samp {
 
 /** Ops and their operands (f: float inputs, i: int inputs, dims: sizes), all in this order:
  *  gemm                 dims {m, n, k}                       f {a, w, bias?}   epilogue
+ *  gemm_i8              dims {m, n, k}                       f {a, w, a_scale, bias?}   epilogue   (cpu)
+ *                       a quantized per tensor with a_scale, w per output channel; fp32 out
  *  embedding_layernorm  dims {tokens, hidden}                i {ids, types, positions}
  *                                                            f {word, position, type, gamma, beta}   eps
  *  add_layernorm        dims {tokens, hidden}                f {x, residual, gamma, beta}            eps

@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "common/op_args.h"
 #include "cpu/gemm.h"
+#include "cpu/gemm_i8.h"
 #include "cpu/ops.h"
 #include "cpu/pooler.h"
 
@@ -15,6 +16,15 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
     const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[2]);
     cpu::gemm(a.f[0].data(), a.dims[0], a.dims[2], w, a.epilogue ? a.f[2].data() : nullptr,
               static_cast<cpu::Epilogue>(a.epilogue), out.data(), a.dims[1]);
+  } else if (a.op == "gemm_i8") {
+    const int64_t m = a.dims[0], n = a.dims[1], k = a.dims[2];
+    std::vector<int8_t> a8(static_cast<size_t>(m * k)), w8(static_cast<size_t>(n * k));
+    std::vector<float> scales(static_cast<size_t>(n));
+    cpu::quantize_s8(a.f[0].data(), m * k, a.f[2][0], a8.data());
+    cpu::quantize_weight_per_channel(a.f[1].data(), n, k, w8.data(), scales.data());
+    const cpu::PackedWeightI8 w = cpu::gemm_i8_pack_weight(w8.data(), scales.data(), n, k);
+    cpu::gemm_i8(a8.data(), m, k, a.f[2][0], w, a.epilogue ? a.f[3].data() : nullptr,
+                 static_cast<cpu::Epilogue>(a.epilogue), out.data(), n);
   } else if (a.op == "embedding_layernorm") {
     cpu::cpu_embedding_layernorm(a.i[0].data(), a.i[1].data(), a.i[2].data(), a.dims[0], a.f[0].data(),
                                  a.f[1].data(), a.f[2].data(), a.f[3].data(), a.f[4].data(), a.dims[1], a.eps,

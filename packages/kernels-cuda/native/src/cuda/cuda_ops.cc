@@ -51,6 +51,7 @@ struct Staged {
 
 std::vector<float> cuda_run_op(const OpArgs& a) {
   const int64_t n_out = op_args_validate(a);
+  SAMP_REQUIRE(a.op != "gemm_i8", SAMP_UNSUPPORTED, "gemm_i8 runs on the cpu device only for now");
   const DType dt = cuda::dtype_from_string(a.dtype);
   SAMP_CUDA_CHECK(cudaSetDevice(a.device));
   Staged s;
