@@ -32,7 +32,7 @@ export interface NativeCudaDevice { name: string; major: number; minor: number; 
 /** @internal */
 export interface NativeAddon {
   backends(): {
-    cpu: { isa: string; threads: number };
+    cpu: { isa: string; isa8: string; threads: number };
     cuda: { compiled: boolean; reason: string; devices: NativeCudaDevice[] };
   };
   runOp(device: string, op: NativeOp): Float32Array;
