@@ -40,7 +40,7 @@ def _read_exact(stream, n):
         if not k:
             return None
         got += k
-    return bytes(data) if n <= 8 else data
+    return data
 
 
 def read_frame(stream):

@@ -45,27 +45,18 @@ int64_t op_args_validate(const OpArgs& a) {
   auto operands = [&](size_t nf, size_t ni) {
     SAMP_REQUIRE(a.f.size() >= nf && a.i.size() == ni, SAMP_INVALID, "Wrong operand count for " + a.op);
   };
-  if (a.op == "gemm") {
+  if (a.op == "gemm" || a.op == "gemm_i8") {
     dims(3);
     const int64_t m = a.dims[0], n = a.dims[1], k = a.dims[2];
-    operands(2, 0);
+    const bool i8 = a.op == "gemm_i8";
+    const size_t bias_at = i8 ? 3 : 2;  // gemm_i8 has its activation scale before the bias
+    operands(bias_at, 0);
     need(a.f[0], m * k, "a"), need(a.f[1], n * k, "w");
+    if (i8) need(a.f[2], 1, "a_scale");
     SAMP_REQUIRE(a.epilogue >= 0 && a.epilogue <= 3, SAMP_INVALID, "Expected an epilogue in 0..3");
     if (a.epilogue != 0) {
-      SAMP_REQUIRE(a.f.size() == 3, SAMP_INVALID, "Expected a bias for this epilogue");
-      need(a.f[2], n, "bias");
-    }
-    return m * n;
-  }
-  if (a.op == "gemm_i8") {
-    dims(3);
-    const int64_t m = a.dims[0], n = a.dims[1], k = a.dims[2];
-    operands(3, 0);
-    need(a.f[0], m * k, "a"), need(a.f[1], n * k, "w"), need(a.f[2], 1, "a_scale");
-    SAMP_REQUIRE(a.epilogue >= 0 && a.epilogue <= 3, SAMP_INVALID, "Expected an epilogue in 0..3");
-    if (a.epilogue != 0) {
-      SAMP_REQUIRE(a.f.size() == 4, SAMP_INVALID, "Expected a bias for this epilogue");
-      need(a.f[3], n, "bias");
+      SAMP_REQUIRE(a.f.size() == bias_at + 1, SAMP_INVALID, "Expected a bias for this epilogue");
+      need(a.f[bias_at], n, "bias");
     }
     return m * n;
   }
