@@ -8,20 +8,35 @@ import {
   type EncoderOutputs,
   type EncoderShape,
   type EncoderWeights,
-  type Precision,
+  type LayerMode,
+  type LayerPlan,
+  type PointStats,
   resolveDevice,
 } from '@samp/kernels-cuda';
 import { Checkpoint } from './checkpoint.js';
 import { type BertConfig, readBertConfig } from './config.js';
-import { type PrecisionOption, resolvePlan } from './precision.js';
+import { type CalibrationClips, type PrecisionOption, resolvePlan } from './precision.js';
+import { type QuantFile, readQuantFile } from './quant-file.js';
 import { encoderShape, readEncoderWeights } from './weights.js';
 
 /** Options of {@link Encoder.load}. */
 export interface EncoderLoadOptions {
   /** `cpu`, `cuda`, `cuda:N` or `auto` (default: cuda when it works, else cpu with one warning). */
   device?: DeviceSpec | Device;
-  /** Default `auto`: fp16 on cuda, fp32 on cpu. */
+  /** Default: the plan of the model's `samp.json` if it has one, else `auto` (fp16 on cuda, fp32 on cpu). */
   precision?: PrecisionOption;
+  /** Activation clips for 8-bit layers; default: those of the model's `samp.json`. */
+  calibration?: CalibrationClips;
+}
+
+const warned = new Set<string>();
+
+function warnOnce(notes: readonly string[]): void {
+  for (const note of notes) {
+    if (warned.has(note)) continue;
+    warned.add(note);
+    process.emitWarning(`samp: ${note}`, { code: 'SAMP_PLAN_FALLBACK' });
+  }
 }
 
 /** A BERT encoder on a device. */
@@ -29,27 +44,40 @@ export class Encoder {
   readonly config: BertConfig | undefined;
   readonly shape: Readonly<EncoderShape>;
   readonly device: Device;
-  readonly plan: readonly Precision[];
+  /** The mode each layer runs in (after any fallback). */
+  readonly plan: readonly LayerMode[];
+  /** Each layer's full plan: mode, and the 8-bit type and clips of quantized layers. */
+  readonly layers: readonly LayerPlan[];
+  /** One line per fallback the device took (e.g. fp16 on the cpu runs fp32). */
+  readonly planNotes: readonly string[];
+  /** The model's quantization sidecar, if it has one. */
+  readonly quantization: QuantFile | undefined;
   #model: EncoderModel;
 
-  private constructor(model: EncoderModel, config: BertConfig | undefined) {
+  private constructor(model: EncoderModel, config: BertConfig | undefined, notes: string[], quant: QuantFile | undefined) {
     this.#model = model;
     this.config = config;
     this.shape = model.shape;
     this.device = model.device;
     this.plan = model.plan;
+    this.layers = model.layers;
+    this.planNotes = Object.freeze([...notes]);
+    this.quantization = quant;
   }
 
-  /** Loads `config.json` and the safetensors weights of `dir`; the weights go to the device once. */
+  /** Loads `config.json`, the safetensors weights and any `samp.json` of `dir`; the weights go to the device once
+   * (quantized for the plan's 8-bit layers). */
   static async load(dir: string, options: EncoderLoadOptions = {}): Promise<Encoder> {
     const device = resolveDevice(options.device ?? 'auto');
     const config = readBertConfig(dir);
     const ckpt = Checkpoint.open(dir);
     try {
       const shape = encoderShape(config, ckpt);
-      const plan = resolvePlan(options.precision, device, shape.layers);
+      const quant = readQuantFile(dir, shape.layers);
+      const resolved = resolvePlan(options.precision ?? quant?.plan, device, shape.layers, options.calibration ?? quant?.clips);
+      warnOnce(resolved.notes);
       const weights = readEncoderWeights(ckpt, shape);
-      return new Encoder(EncoderModel.create(device, shape, weights, plan), config);
+      return new Encoder(EncoderModel.create(device, shape, weights, resolved.layers), config, resolved.notes, quant);
     } finally {
       ckpt.close();
     }
@@ -58,8 +86,9 @@ export class Encoder {
   /** An encoder from weights already in memory (e.g. random weights for benchmarks). */
   static fromWeights(shape: EncoderShape, weights: EncoderWeights, options: EncoderLoadOptions = {}): Encoder {
     const device = resolveDevice(options.device ?? 'auto');
-    const plan = resolvePlan(options.precision, device, shape.layers);
-    return new Encoder(EncoderModel.create(device, shape, weights, plan), undefined);
+    const resolved = resolvePlan(options.precision, device, shape.layers, options.calibration);
+    warnOnce(resolved.notes);
+    return new Encoder(EncoderModel.create(device, shape, weights, resolved.layers), undefined, resolved.notes, undefined);
   }
 
   /** Runs a padded batch (row-major [batch, seqLen] Int32Array matrices) on a worker thread. */
@@ -75,6 +104,16 @@ export class Encoder {
   /** Device-side forward timings (see EncoderModel.benchmark). */
   benchmark(inputs: EncoderInputs, warmup?: number, iters?: number): BenchmarkTimings {
     return this.#model.benchmark(inputs, warmup, iters);
+  }
+
+  /** Records activation statistics for calibration (an fp32 encoder on the cpu; see EncoderModel.calibrate). */
+  calibrate(inputs: EncoderInputs): void {
+    this.#model.calibrate(inputs);
+  }
+
+  /** The statistics recorded since the last call (see EncoderModel.calibrationStats). */
+  calibrationStats(): PointStats[] {
+    return this.#model.calibrationStats();
   }
 
   /** Frees the device memory. */

@@ -1,11 +1,11 @@
-// Plan files: a precision plan as JSON (one precision, a per-layer list, or { default, layers }), read for
+// Plan files: a precision plan as JSON (one mode, a per-layer list, or { default, layers, dtype8 }), read for
 // `samp run --plan` and the Pipeline. Checked against a model's layers by resolvePlan when it is loaded.
 import { existsSync, readFileSync } from 'node:fs';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import type { PrecisionOption } from './precision.js';
 
 /** Reads a plan file. Missing files are SAMP_FILE_NOT_FOUND, unreadable JSON or a wrong shape SAMP_INVALID_ARGUMENT;
- * the precisions themselves are checked when the plan meets a model. */
+ * the modes themselves are checked when the plan meets a model. */
 export function readPlanFile(path: string): PrecisionOption {
   if (!existsSync(path)) throw new SampError(SampErrorCode.FileNotFound, `Plan file ${path} does not exist`);
   let value: unknown;
@@ -18,7 +18,7 @@ export function readPlanFile(path: string): PrecisionOption {
   if (typeof value !== 'string' && !Array.isArray(value) && !isSpec) {
     throw new SampError(
       SampErrorCode.InvalidArgument,
-      `Plan file ${path} must hold a precision ("fp16"), a list with one precision per layer, or {"default": ..., "layers": {"11": ...}}`,
+      `Plan file ${path} must hold a mode ("fully-quant"), a list with one mode per layer, or {"default": ..., "layers": {"11": ...}, "dtype8": "int8"}`,
     );
   }
   return value as PrecisionOption;

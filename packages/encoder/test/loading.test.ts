@@ -102,7 +102,7 @@ describe('errors', () => {
   });
 
   it('precision plans are checked, and fp16 on the cpu falls back to fp32', async () => {
-    await expect(Encoder.load(join(tmp, 'f32'), { device: 'cpu', precision: 'int4' as never })).rejects.toThrow(/"fp32", "fp16" or "bf16"/);
+    await expect(Encoder.load(join(tmp, 'f32'), { device: 'cpu', precision: 'int4' as never })).rejects.toThrow(/one of "fp32", "fp16", "bf16", "quant-ffn-only", "fully-quant"/);
     await expect(Encoder.load(join(tmp, 'f32'), { device: 'cpu', precision: { default: 'fp16', layers: { 5: 'fp32' } } })).rejects.toThrow(/layer indices 0\.\.1/);
     const e = await Encoder.load(join(tmp, 'f32'), { device: 'cpu', precision: 'fp16' });
     expect(e.plan).toEqual(['fp32', 'fp32']);

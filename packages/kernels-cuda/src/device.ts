@@ -5,10 +5,27 @@ import { native } from './native.js';
 /** What a caller may ask for: `cpu`, `cuda` (device 0), `cuda:N`, or `auto`. */
 export type DeviceSpec = 'cpu' | 'cuda' | 'auto' | `cuda:${number}`;
 
-/** Float precisions of encoder layers (8-bit modes join in a later release). */
+/** Float precisions of encoder layers. */
 export const Precision = Object.freeze({ fp32: 'fp32', fp16: 'fp16', bf16: 'bf16' } as const);
 /** One of {@link Precision}. */
 export type Precision = keyof typeof Precision;
+
+/** Modes of an encoder layer: a float precision, `quant-ffn-only` (the two FFN GEMMs 8-bit, attention in float)
+ * or `fully-quant` (all four GEMM groups 8-bit, 8-bit data between kernels, the residual 8-bit). */
+export const LayerMode = Object.freeze({ ...Precision, 'quant-ffn-only': 'quant-ffn-only', 'fully-quant': 'fully-quant' } as const);
+/** One of {@link LayerMode}. */
+export type LayerMode = keyof typeof LayerMode;
+
+/** 8-bit types of quantized layers: INT8, or FP8 E4M3. */
+export type Dtype8 = 'int8' | 'fp8';
+
+/** How a device runs an 8-bit type: on its own instructions, emulated (correct but slow; for checks), or not. */
+export type EightBitSupport = 'native' | 'emulated' | 'none';
+
+/** Whether a mode quantizes GEMMs. */
+export function isQuantized(mode: LayerMode): mode is 'quant-ffn-only' | 'fully-quant' {
+  return mode === 'quant-ffn-only' || mode === 'fully-quant';
+}
 
 /** Ops every backend implements (the cross-backend op test covers each). */
 export const Ops = Object.freeze([
@@ -25,6 +42,10 @@ export interface Device {
   readonly name: string;
   /** Precisions this device runs encoder layers in. */
   readonly precisions: readonly Precision[];
+  /** Layer modes this device runs (its precisions and the 8-bit modes where it runs an 8-bit type). */
+  readonly modes: readonly LayerMode[];
+  /** How it runs each 8-bit type. */
+  readonly eightBit: Readonly<Record<Dtype8, EightBitSupport>>;
   /** Whether the device runs `op` in `precision`. */
   supports(op: Op, precision: Precision): boolean;
 }
@@ -36,6 +57,8 @@ function cpuDevice(): Device {
     index: 0,
     name: `cpu (${isa}, ${threads} threads)`,
     precisions: Object.freeze(['fp32'] as const),
+    modes: Object.freeze(['fp32', 'quant-ffn-only', 'fully-quant'] as const),
+    eightBit: Object.freeze({ int8: 'native', fp8: 'emulated' } as const),
     supports: (op: Op, precision: Precision) => Ops.includes(op) && precision === 'fp32',
   });
 }
@@ -53,6 +76,8 @@ function cudaDevice(index: number): Device {
     index,
     name: `${d.name} (sm_${d.major}${d.minor})`,
     precisions: Object.freeze(['fp32', 'fp16', 'bf16'] as const),
+    modes: Object.freeze(['fp32', 'fp16', 'bf16'] as const),
+    eightBit: Object.freeze({ int8: 'none', fp8: 'none' } as const),
     supports: (op: Op, precision: Precision) => Ops.includes(op) && op !== 'gemm_i8' && ['fp32', 'fp16', 'bf16'].includes(precision),
   });
 }

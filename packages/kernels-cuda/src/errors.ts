@@ -8,6 +8,7 @@ export const SampErrorCode = Object.freeze({
   InvalidArgument: 'SAMP_INVALID_ARGUMENT',
   FileNotFound: 'SAMP_FILE_NOT_FOUND',
   ModelFormat: 'SAMP_MODEL_FORMAT',
+  NotCalibrated: 'SAMP_NOT_CALIBRATED',
   UnsupportedOp: 'SAMP_UNSUPPORTED_OP',
   DeviceUnavailable: 'SAMP_DEVICE_UNAVAILABLE',
   CudaError: 'SAMP_CUDA_ERROR',

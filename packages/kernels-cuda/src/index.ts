@@ -3,6 +3,10 @@ export { SampError, SampErrorCode, describeValue, invalidArgument } from './erro
 export {
   type Device,
   type DeviceSpec,
+  type Dtype8,
+  type EightBitSupport,
+  LayerMode,
+  isQuantized,
   type Op,
   Ops,
   Precision,
@@ -19,4 +23,6 @@ export {
   type EncoderShape,
   type EncoderWeights,
   type LayerWeights,
+  type PointStats,
 } from './model.js';
+export { type LayerClips, type LayerPlan, checkLayerPlan } from './layer-plan.js';

@@ -1,6 +1,7 @@
 // An encoder resident on a device: weights uploaded once, forward over padded id / type / mask matrices.
 import { SampError, SampErrorCode, fromNative, invalidArgument } from './errors.js';
-import { type Device, type DeviceSpec, type Precision, resolveDevice } from './device.js';
+import { type Device, type DeviceSpec, type LayerMode, resolveDevice } from './device.js';
+import { type LayerPlan, checkLayerPlan } from './layer-plan.js';
 import { native, type NativeModelHandle } from './native.js';
 
 /** The shape of a BERT encoder. */
@@ -62,6 +63,13 @@ export interface EncoderOutputs {
   hidden: number;
 }
 
+/** Calibration statistics of one quantization point: a histogram of |x| over [0, range) and the largest |x|. */
+export interface PointStats {
+  amax: number;
+  range: number;
+  counts: Float64Array;
+}
+
 /** Timings of the device-side forward (inputs resident, outputs left on the device), in ms. */
 export interface BenchmarkTimings {
   ms: number[];
@@ -78,28 +86,28 @@ function checkMatrix(name: string, m: unknown, length: number, optional: boolean
 export class EncoderModel {
   readonly device: Device;
   readonly shape: Readonly<EncoderShape>;
-  /** Precision of each layer. */
-  readonly plan: readonly Precision[];
+  /** Mode of each layer. */
+  readonly plan: readonly LayerMode[];
+  /** Each layer's full plan (8-bit type and clips of the quantized ones). */
+  readonly layers: readonly LayerPlan[];
   #handle: NativeModelHandle | undefined;
 
-  private constructor(device: Device, shape: EncoderShape, plan: Precision[], handle: NativeModelHandle) {
+  private constructor(device: Device, shape: EncoderShape, layers: LayerPlan[], handle: NativeModelHandle) {
     this.device = device;
     this.shape = Object.freeze({ ...shape });
-    this.plan = Object.freeze([...plan]);
+    this.layers = Object.freeze(layers.map((l) => Object.freeze(l)));
+    this.plan = Object.freeze(layers.map((l) => l.mode));
     this.#handle = handle;
   }
 
-  /** Uploads the weights to the device. `plan` gives each layer's precision (the device must run it). */
-  static create(device: Device | DeviceSpec, shape: EncoderShape, weights: EncoderWeights, plan: Precision[]): EncoderModel {
+  /** Uploads the weights to the device (quantizing those of 8-bit layers). `plan` gives each layer's mode, or
+   * its {@link LayerPlan}; the device must run it. */
+  static create(device: Device | DeviceSpec, shape: EncoderShape, weights: EncoderWeights, plan: readonly (LayerMode | LayerPlan)[]): EncoderModel {
     const d = resolveDevice(device);
-    if (plan.length !== shape.layers) invalidArgument('plan', `${shape.layers} layer precisions`, plan);
-    for (const p of plan) {
-      if (!d.precisions.includes(p)) {
-        throw new SampError(SampErrorCode.UnsupportedOp, `The ${d.kind} device runs ${d.precisions.join(', ')} layers, not ${p}`);
-      }
-    }
+    if (!Array.isArray(plan) || plan.length !== shape.layers) invalidArgument('plan', `${shape.layers} layer plans`, plan);
+    const layers = plan.map((p, i) => checkLayerPlan(p, i, d));
     try {
-      return new EncoderModel(d, shape, plan, new (native().NativeModel)(d.kind, d.index, shape, weights, plan));
+      return new EncoderModel(d, shape, layers, new (native().NativeModel)(d.kind, d.index, shape, weights, layers));
     } catch (error) {
       throw fromNative(error);
     }
@@ -135,6 +143,27 @@ export class EncoderModel {
     const n = this.#check(inputs);
     try {
       return handle.benchmark(n, warmup, iters);
+    } catch (error) {
+      throw fromNative(error);
+    }
+  }
+
+  /** Runs a forward recording activation statistics at every layer's quantization points (fp32 models on the
+   * cpu device only). Take them with {@link EncoderModel.calibrationStats}. */
+  calibrate(inputs: EncoderInputs): void {
+    const handle = this.#live();
+    const n = this.#check(inputs);
+    try {
+      handle.calibrate(n);
+    } catch (error) {
+      throw fromNative(error);
+    }
+  }
+
+  /** The statistics recorded since the last call, layers x 4 points (input, ctx, ffnIn, ffnMid); then cleared. */
+  calibrationStats(): PointStats[] {
+    try {
+      return this.#live().calibrationStats();
     } catch (error) {
       throw fromNative(error);
     }

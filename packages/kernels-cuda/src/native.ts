@@ -16,6 +16,8 @@ export interface NativeModelHandle {
   forward(inputs: NativeInputs, pooled: boolean): Promise<NativeOutputs>;
   forwardSync(inputs: NativeInputs, pooled: boolean): NativeOutputs;
   benchmark(inputs: NativeInputs, warmup: number, iters: number): { ms: number[]; tokens: number };
+  calibrate(inputs: NativeInputs): void;
+  calibrationStats(): { amax: number; range: number; counts: Float64Array }[];
   weightBytes(): number;
   release(): void;
 }
@@ -37,7 +39,7 @@ export interface NativeAddon {
   };
   runOp(device: string, op: NativeOp): Float32Array;
   NativeModel: new (
-    device: string, deviceIndex: number, config: object, weights: object, plan: string[],
+    device: string, deviceIndex: number, config: object, weights: object, plan: (string | object)[],
   ) => NativeModelHandle;
 }
 

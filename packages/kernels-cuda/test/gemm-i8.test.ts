@@ -1,6 +1,8 @@
 // The CPU INT8 GEMM against a straightforward reference of the same arithmetic: A quantized per tensor, W per
 // output channel (symmetric, round to nearest even), int32 sums, dequantized, then bias / GELU. The VNNI kernel
 // and the scalar one (SAMP_CPU_ISA=scalar) must give the same int32 sums, so the results agree to float rounding.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Epilogue, runOp } from '../src/index.js';
 
@@ -12,7 +14,7 @@ const roundEven = (x: number) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 };
-const q8 = (x: number, scale: number) => Math.max(-127, Math.min(127, roundEven(Math.fround(x / scale))));
+const q8 = (x: number, scale: number) => Math.max(-127, Math.min(127, roundEven(Math.fround(x * Math.fround(1 / scale)))));
 const gelu = (x: number) => {
   // erf by Abramowitz-Stegun 7.1.26 is too coarse here: use the series / continued fraction of Math-free erf
   const t = x / Math.SQRT2, sign = Math.sign(t), z = Math.abs(t);
@@ -75,6 +77,29 @@ describe('gemm_i8 on the cpu', () => {
     const int8 = runOp('cpu', { op: 'gemm_i8', f: [a, w, Float32Array.of(1 / 127)], dims: [m, n, k] });
     const scale = Math.max(...exact.map(Math.abs));
     exact.forEach((x, i) => expect(Math.abs(int8[i]! - x)).toBeLessThan(0.02 * scale));
+  });
+
+  it('gives bit-identical results with the AVX2 and scalar kernels (each in its own process)', () => {
+    const addon = fileURLToPath(new URL('../build/Release/samp_kernels.node', import.meta.url));
+    const script = `
+      const a = require(process.argv[1]);
+      let s = 7; const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+      const [m, n, k] = [37, 70, 261];
+      const A = Float32Array.from({ length: m * k }, () => next() * 2), W = Float32Array.from({ length: n * k }, () => next() * 0.1);
+      const B = Float32Array.from({ length: n }, () => next());
+      const out = a.runOp('cpu', { op: 'gemm_i8', dtype: 'fp32', f: [A, W, Float32Array.of(2 / 127), B], i: [], dims: [m, n, k], epilogue: 2 });
+      process.stdout.write(JSON.stringify({ isa: a.backends().cpu.isa8, out: Array.from(out) }));`;
+    const run = (isa?: string) => {
+      const env = { ...process.env, SAMP_CPU_ISA: isa ?? '' };
+      const r = spawnSync(process.execPath, ['-e', script, addon], { env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { isa: string; out: number[] };
+    };
+    const best = run(), avx2 = run('avx2'), scalar = run('scalar');
+    expect(scalar.isa).toBe('scalar');
+    expect(avx2.isa).toBe('avx2');
+    expect(avx2.out).toEqual(best.out);
+    expect(scalar.out).toEqual(best.out);
   });
 
   it('refuses a bad scale, missing operands, and the cuda device', () => {

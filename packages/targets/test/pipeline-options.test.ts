@@ -54,7 +54,7 @@ describe('precision plans', () => {
     const p = await Pipeline.load(classifier, { task: 'classify', device: 'cpu', plan: { default: 'fp32', layers: { 1: 'fp32' } } });
     expect(p.encoder.plan).toEqual(['fp32', 'fp32']);
     p.dispose();
-    await expect(Pipeline.load(classifier, { task: 'classify', device: 'cpu', plan: ['fp32'] })).rejects.toThrow(/a list of 2 layer precisions/);
+    await expect(Pipeline.load(classifier, { task: 'classify', device: 'cpu', plan: ['fp32'] })).rejects.toThrow(/a list of 2 layer modes/);
     await expect(Pipeline.load(classifier, { task: 'classify', device: 'cpu', plan: { default: 'fp32', layers: { 2: 'fp32' } } })).rejects.toThrow(
       /layer indices 0..1/,
     );
@@ -71,6 +71,6 @@ describe('precision plans', () => {
     expect(readPlanFile(file('b.json', '["fp32", "fp16"]'))).toEqual(['fp32', 'fp16']);
     expect(() => readPlanFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'SAMP_FILE_NOT_FOUND' }));
     expect(() => readPlanFile(file('c.json', '{oops'))).toThrow(/c.json is not valid JSON/);
-    expect(() => readPlanFile(file('d.json', '{"layers": {}}'))).toThrow(/must hold a precision/);
+    expect(() => readPlanFile(file('d.json', '{"layers": {}}'))).toThrow(/must hold a mode/);
   });
 });

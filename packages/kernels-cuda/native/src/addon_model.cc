@@ -1,6 +1,7 @@
 // NativeModel: an encoder on one device. forward() runs on a libuv worker thread and resolves a Promise.
 #include <napi.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -53,6 +54,30 @@ ModelWeights parse_weights(const Napi::Object& o, const ModelConfig& c) {
   return w;
 }
 
+float clip_field(const Napi::Object& o, const char* name) {
+  const Napi::Value v = o.Get(name);
+  return v.IsNumber() ? v.As<Napi::Number>().FloatValue() : 0.0f;
+}
+
+/** A plan entry: a mode name, or { mode, dtype8, clips: { input, ctx, ffnIn, ffnMid } }. */
+LayerPlan parse_layer_plan(const Napi::Value& v) {
+  LayerPlan p;
+  if (v.IsString()) {
+    p.mode = layer_mode_from_string(v.As<Napi::String>().Utf8Value());
+    return p;
+  }
+  SAMP_REQUIRE(v.IsObject(), SAMP_INVALID, "Expected a plan entry: a mode name or { mode, dtype8, clips }");
+  const Napi::Object o = v.As<Napi::Object>();
+  p.mode = layer_mode_from_string(o.Get("mode").ToString().Utf8Value());
+  if (o.Get("dtype8").IsString()) p.dtype8 = dtype8_from_string(o.Get("dtype8").As<Napi::String>().Utf8Value());
+  if (o.Get("clips").IsObject()) {
+    const Napi::Object c = o.Get("clips").As<Napi::Object>();
+    p.clips.input = clip_field(c, "input"), p.clips.ctx = clip_field(c, "ctx");
+    p.clips.ffn_in = clip_field(c, "ffnIn"), p.clips.ffn_mid = clip_field(c, "ffnMid");
+  }
+  return p;
+}
+
 /** Inputs copied out of the JS arrays, so the worker thread never touches JS memory it does not own. */
 struct InputCopy {
   std::vector<int32_t> ids, types, mask;
@@ -89,6 +114,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
                        {InstanceMethod("forward", &NativeModel::forward),
                         InstanceMethod("forwardSync", &NativeModel::forward_sync),
                         InstanceMethod("benchmark", &NativeModel::benchmark),
+                        InstanceMethod("calibrate", &NativeModel::calibrate),
+                        InstanceMethod("calibrationStats", &NativeModel::calibration_stats),
                         InstanceMethod("weightBytes", &NativeModel::weight_bytes),
                         InstanceMethod("release", &NativeModel::release)});
   }
@@ -102,15 +129,16 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
       const ModelConfig c = parse_config(info[2].As<Napi::Object>());
       const ModelWeights w = parse_weights(info[3].As<Napi::Object>(), c);
       const Napi::Array plan_js = info[4].As<Napi::Array>();
-      std::vector<LayerMode> plan;
-      for (uint32_t i = 0; i < plan_js.Length(); ++i)
-        plan.push_back(layer_mode_from_string(plan_js.Get(i).ToString().Utf8Value()));
+      std::vector<LayerPlan> plan;
+      for (uint32_t i = 0; i < plan_js.Length(); ++i) plan.push_back(parse_layer_plan(plan_js.Get(i)));
       config_ = c;
       if (device == "cpu") {
         model_ = cpu_model_create(c, w, plan);
       } else if (device == "cuda") {
 #if SAMP_WITH_CUDA
-        model_ = cuda_model_create(c, w, plan, info[1].As<Napi::Number>().Int32Value());
+        std::vector<LayerMode> modes;
+        for (const LayerPlan& p : plan) modes.push_back(p.mode);
+        model_ = cuda_model_create(c, w, modes, info[1].As<Napi::Number>().Int32Value());
 #else
         SAMP_REQUIRE(false, SAMP_DEVICE_UNAVAILABLE, "This build has no CUDA backend");
 #endif
@@ -143,6 +171,31 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
       for (size_t i = 0; i < r.ms.size(); ++i) ms.Set(static_cast<uint32_t>(i), r.ms[i]);
       out.Set("ms", ms);
       out.Set("tokens", r.tokens);
+      return out;
+    });
+  }
+
+  Napi::Value calibrate(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&]() -> Napi::Value {
+      const InputCopy in = parse_inputs(info);
+      model()->calibrate(in.view());
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value calibration_stats(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&]() -> Napi::Value {
+      const std::vector<PointStats> stats = model()->take_stats();
+      Napi::Array out = Napi::Array::New(info.Env(), stats.size());
+      for (size_t i = 0; i < stats.size(); ++i) {
+        Napi::Object o = Napi::Object::New(info.Env());
+        o.Set("amax", stats[i].amax);
+        o.Set("range", stats[i].range);
+        Napi::Float64Array counts = Napi::Float64Array::New(info.Env(), stats[i].counts.size());
+        std::copy(stats[i].counts.begin(), stats[i].counts.end(), counts.Data());
+        o.Set("counts", counts);
+        out.Set(static_cast<uint32_t>(i), o);
+      }
       return out;
     });
   }

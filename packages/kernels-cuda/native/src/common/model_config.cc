@@ -1,6 +1,8 @@
 // Validation of the model shape and the names of layer modes.
 #include "common/model_config.h"
 
+#include <cmath>
+
 #include "common/error.h"
 
 namespace samp {
@@ -16,7 +18,35 @@ LayerMode layer_mode_from_string(const std::string& name) {
   if (name == "fp32") return LayerMode::fp32;
   if (name == "fp16") return LayerMode::fp16;
   if (name == "bf16") return LayerMode::bf16;
-  SAMP_REQUIRE(false, SAMP_INVALID, "Expected a layer mode of fp32, fp16 or bf16 but received \"" + name + "\"");
+  if (name == "quant-ffn-only") return LayerMode::quant_ffn_only;
+  if (name == "fully-quant") return LayerMode::fully_quant;
+  SAMP_REQUIRE(false, SAMP_INVALID,
+               "Expected a layer mode of fp32, fp16, bf16, quant-ffn-only or fully-quant but received \"" + name + "\"");
+}
+
+Dtype8 dtype8_from_string(const std::string& name) {
+  if (name == "int8") return Dtype8::int8;
+  if (name == "fp8") return Dtype8::fp8;
+  SAMP_REQUIRE(false, SAMP_INVALID, "Expected an 8-bit type of int8 or fp8 but received \"" + name + "\"");
+}
+
+bool layer_mode_is_quantized(LayerMode mode) {
+  return mode == LayerMode::quant_ffn_only || mode == LayerMode::fully_quant;
+}
+
+void layer_plan_validate(const LayerPlan& p, int32_t layer) {
+  if (!layer_mode_is_quantized(p.mode)) return;
+  const auto check = [&](float clip, const char* what) {
+    SAMP_REQUIRE(clip > 0.0f && std::isfinite(clip), SAMP_INVALID,
+                 "Expected a positive, finite " + std::string(what) + " clip for layer " + std::to_string(layer) +
+                     " (" + layer_mode_name(p.mode) + ") but received " + std::to_string(clip));
+  };
+  if (p.mode == LayerMode::fully_quant) {
+    check(p.clips.input, "input");
+    check(p.clips.ctx, "ctx");
+  }
+  check(p.clips.ffn_in, "ffnIn");
+  check(p.clips.ffn_mid, "ffnMid");
 }
 
 const char* layer_mode_name(LayerMode mode) {
@@ -24,6 +54,8 @@ const char* layer_mode_name(LayerMode mode) {
     case LayerMode::fp32: return "fp32";
     case LayerMode::fp16: return "fp16";
     case LayerMode::bf16: return "bf16";
+    case LayerMode::quant_ffn_only: return "quant-ffn-only";
+    case LayerMode::fully_quant: return "fully-quant";
   }
   return "?";
 }

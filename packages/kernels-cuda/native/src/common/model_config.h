@@ -13,11 +13,33 @@ struct ModelConfig {
   bool has_pooler = true;
 };
 
-/** Precision of one encoder layer. 8-bit modes join this list; backends dispatch per layer. */
-enum class LayerMode : int32_t { fp32 = 0, fp16 = 1, bf16 = 2 };
+/** Precision of one encoder layer; backends dispatch per layer. quant_ffn_only: the two FFN GEMMs 8-bit;
+ * fully_quant: all four GEMM groups 8-bit, 8-bit data between kernels and an 8-bit residual. */
+enum class LayerMode : int32_t { fp32 = 0, fp16 = 1, bf16 = 2, quant_ffn_only = 3, fully_quant = 4 };
+
+/** The 8-bit type of a quantized layer: INT8, or FP8 E4M3. */
+enum class Dtype8 : int32_t { int8 = 0, fp8 = 1 };
+
+/** Static activation clip values (the |x| that maps to the largest 8-bit code) at a layer's quantization points. */
+struct LayerClips {
+  float input = 0.0f;    // the layer's input (QKV GEMM input and first residual): fully_quant only
+  float ctx = 0.0f;      // attention output (attention-output GEMM input): fully_quant only
+  float ffn_in = 0.0f;   // first LayerNorm output (first FFN GEMM input)
+  float ffn_mid = 0.0f;  // GELU output (second FFN GEMM input)
+};
+
+struct LayerPlan {
+  LayerMode mode = LayerMode::fp32;
+  Dtype8 dtype8 = Dtype8::int8;
+  LayerClips clips;
+};
 
 LayerMode layer_mode_from_string(const std::string& name);
 const char* layer_mode_name(LayerMode mode);
+Dtype8 dtype8_from_string(const std::string& name);
+bool layer_mode_is_quantized(LayerMode mode);
+/** Checks the clips a quantized layer needs (positive and finite). */
+void layer_plan_validate(const LayerPlan& plan, int32_t layer);
 
 /** Row-major fp32 host weights, borrowed for the duration of model construction. */
 struct LayerWeights {

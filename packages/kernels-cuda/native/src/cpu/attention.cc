@@ -1,4 +1,5 @@
-// Attention on the CPU: one task per (sequence, head, block of queries); scores and softmax in fp32.
+// Attention on the CPU: one task per (sequence, head, block of queries); scores and softmax in fp32; the
+// context written 8-bit too where the next GEMM is quantized.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -41,7 +42,7 @@ void attend_row(const float* q, const float* keys, const float* values, int64_t 
 }  // namespace
 
 void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int64_t heads, int64_t head_dim,
-                   float* ctx) {
+                   float* ctx, const Q8* ctx_q) {
   const int64_t hidden = heads * head_dim, stride = 3 * hidden;
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
   std::vector<int64_t> task_b, task_q0;  // (sequence, first query) of each task, for every head
@@ -54,9 +55,12 @@ void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int6
     thread_local std::vector<float> scores;
     scores.resize(static_cast<size_t>(len));
     const float* base = qkv + first * stride + h * head_dim;
-    for (int64_t i = q0; i < std::min(len, q0 + kQueryBlock); ++i)
+    for (int64_t i = q0; i < std::min(len, q0 + kQueryBlock); ++i) {
+      const int64_t at = (first + i) * hidden + h * head_dim;
       attend_row(base + i * stride, base + hidden, base + 2 * hidden, len, stride, head_dim, scale, scores.data(),
-                 ctx + (first + i) * hidden + h * head_dim);
+                 ctx + at);
+      if (ctx_q) q8_encode_row(ctx + at, head_dim, ctx_q->scale, ctx_q->dtype, ctx_q->data + at);
+    }
   });
 }
 

@@ -1,10 +1,12 @@
-// The encoder on the CPU in fp32: weights packed once, the layer loop on packed tokens.
+// The encoder on the CPU: weights packed (and quantized per the plan) once, the layer loop on packed tokens.
 #include <chrono>
 #include <cstring>
 #include <mutex>
 
 #include "common/error.h"
 #include "common/model.h"
+#include "cpu/activation_stats.h"
+#include "cpu/cpu_layer.h"
 #include "cpu/gemm.h"
 #include "cpu/ops.h"
 #include "cpu/pooler.h"
@@ -12,7 +14,7 @@
 namespace samp {
 namespace {
 
-using cpu::Epilogue;
+using cpu::CpuLayer;
 using cpu::PackedWeight;
 
 std::vector<float> copy_of(const float* p, int64_t n, const char* what) {
@@ -20,19 +22,9 @@ std::vector<float> copy_of(const float* p, int64_t n, const char* what) {
   return std::vector<float>(p, p + n);
 }
 
-PackedWeight packed_of(const float* p, int64_t n, int64_t k, const char* what) {
-  SAMP_REQUIRE(p != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
-  return cpu::gemm_pack_weight(p, n, k);
-}
-
-struct CpuLayer {
-  PackedWeight qkv, attn_out, ffn1, ffn2;
-  std::vector<float> qkv_b, attn_out_b, ln1_g, ln1_b, ffn1_b, ffn2_b, ln2_g, ln2_b;
-};
-
 class CpuModel final : public Model {
  public:
-  CpuModel(const ModelConfig& c, const ModelWeights& w) : c_(c) {
+  CpuModel(const ModelConfig& c, const ModelWeights& w, const std::vector<LayerPlan>& plan) : c_(c) {
     const int64_t H = c.hidden, F = c.ffn;
     word_ = copy_of(w.word, int64_t{c.vocab} * H, "word_embeddings");
     position_ = copy_of(w.position, int64_t{c.max_positions} * H, "position_embeddings");
@@ -40,49 +32,55 @@ class CpuModel final : public Model {
     emb_g_ = copy_of(w.emb_ln_g, H, "embeddings.LayerNorm.weight");
     emb_b_ = copy_of(w.emb_ln_b, H, "embeddings.LayerNorm.bias");
     SAMP_REQUIRE(static_cast<int32_t>(w.layers.size()) == c.layers, SAMP_INVALID, "Expected one weight set per layer");
-    for (const LayerWeights& l : w.layers) {
-      CpuLayer x;
-      x.qkv = packed_of(l.qkv_w, 3 * H, H, "attention qkv");
-      x.attn_out = packed_of(l.attn_out_w, H, H, "attention.output.dense");
-      x.ffn1 = packed_of(l.ffn1_w, F, H, "intermediate.dense");
-      x.ffn2 = packed_of(l.ffn2_w, H, F, "output.dense");
-      x.qkv_b = copy_of(l.qkv_b, 3 * H, "attention qkv bias");
-      x.attn_out_b = copy_of(l.attn_out_b, H, "attention.output.dense.bias");
-      x.ln1_g = copy_of(l.ln1_g, H, "attention.output.LayerNorm.weight");
-      x.ln1_b = copy_of(l.ln1_b, H, "attention.output.LayerNorm.bias");
-      x.ffn1_b = copy_of(l.ffn1_b, F, "intermediate.dense.bias");
-      x.ffn2_b = copy_of(l.ffn2_b, H, "output.dense.bias");
-      x.ln2_g = copy_of(l.ln2_g, H, "output.LayerNorm.weight");
-      x.ln2_b = copy_of(l.ln2_b, H, "output.LayerNorm.bias");
-      layers_.push_back(std::move(x));
-    }
+    for (size_t i = 0; i < w.layers.size(); ++i) layers_.emplace_back(w.layers[i], plan[i], H, F);
     if (c.has_pooler) {
-      pool_ = packed_of(w.pool_w, H, H, "pooler.dense");
+      SAMP_REQUIRE(w.pool_w != nullptr, SAMP_INVALID, "Expected the weight pooler.dense");
+      pool_ = cpu::gemm_pack_weight(w.pool_w, H, H);
       pool_b_ = copy_of(w.pool_b, H, "pooler.dense.bias");
     }
   }
 
   void forward(const ForwardInputs& in, ForwardOutputs& out) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    SAMP_REQUIRE(!released_, "SAMP_DISPOSED", "This model was disposed");
+    live();
     packing_build(in, c_, packing_);
-    run_layers();
+    run_layers(nullptr);
     const int64_t H = c_.hidden;
     std::memset(out.hidden, 0, sizeof(float) * static_cast<size_t>(int64_t{in.batch} * in.seq * H));
     for (int32_t t = 0; t < packing_.tokens; ++t)
-      std::memcpy(out.hidden + int64_t{packing_.source[t]} * H, h_.data() + int64_t{t} * H, sizeof(float) * H);
+      std::memcpy(out.hidden + int64_t{packing_.source[t]} * H, ws_.h.data() + int64_t{t} * H, sizeof(float) * H);
     if (out.pooled && c_.has_pooler)
-      cpu::cpu_pooler(h_.data(), packing_.offsets.data(), in.batch, H, pool_, pool_b_.data(), out.pooled);
+      cpu::cpu_pooler(ws_.h.data(), packing_.offsets.data(), in.batch, H, pool_, pool_b_.data(), out.pooled);
+  }
+
+  void calibrate(const ForwardInputs& in) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    live();
+    for (const CpuLayer& l : layers_)
+      SAMP_REQUIRE(l.plan().mode == LayerMode::fp32, SAMP_UNSUPPORTED, "Calibration runs on an fp32 model");
+    if (stats_.empty()) stats_.resize(layers_.size() * cpu::kStatPoints);
+    packing_build(in, c_, packing_);
+    run_layers(stats_.data());
+  }
+
+  std::vector<PointStats> take_stats() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SAMP_REQUIRE(!stats_.empty(), SAMP_INVALID, "Expected calibrate() before the statistics are taken");
+    std::vector<PointStats> out;
+    for (const cpu::Histogram& h : stats_) out.push_back(PointStats{h.amax(), h.range(), h.counts()});
+    stats_.clear();
+    return out;
   }
 
   BenchmarkResult benchmark(const ForwardInputs& in, int32_t warmup, int32_t iters) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    live();
     packing_build(in, c_, packing_);
     BenchmarkResult r;
     r.tokens = packing_.tokens;
     for (int32_t i = 0; i < warmup + iters; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
-      run_layers();
+      run_layers(nullptr);
       const auto t1 = std::chrono::steady_clock::now();
       if (i >= warmup) r.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
@@ -90,10 +88,9 @@ class CpuModel final : public Model {
   }
 
   int64_t weight_bytes() const override {
-    int64_t n = static_cast<int64_t>(word_.size() + position_.size() + type_.size() + pool_.data.size());
-    for (const CpuLayer& l : layers_)
-      n += static_cast<int64_t>(l.qkv.data.size() + l.attn_out.data.size() + l.ffn1.data.size() + l.ffn2.data.size());
-    return n * 4;
+    int64_t n = 4 * static_cast<int64_t>(word_.size() + position_.size() + type_.size() + pool_.data.size());
+    for (const CpuLayer& l : layers_) n += l.weight_bytes();
+    return n;
   }
 
   void release() override {
@@ -102,25 +99,28 @@ class CpuModel final : public Model {
     layers_.clear();
     word_ = position_ = type_ = {};
     pool_ = {};
-    h_ = qkv_ = ctx_ = a_ = f_ = {};
+    ws_ = {};
+    stats_.clear();
   }
 
  private:
-  void run_layers() {
-    const int64_t T = packing_.tokens, H = c_.hidden, F = c_.ffn;
-    h_.resize(T * H), qkv_.resize(T * 3 * H), ctx_.resize(T * H), a_.resize(T * H), f_.resize(T * F);
+  void live() const { SAMP_REQUIRE(!released_, "SAMP_DISPOSED", "This model was disposed"); }
+
+  void run_layers(cpu::Histogram* stats) {
+    const int64_t T = packing_.tokens, H = c_.hidden;
+    ws_.resize(T, H, c_.ffn);
+    const size_t L = layers_.size();
+    const auto input_q = [&](size_t i, cpu::Q8& q) -> const cpu::Q8* {
+      if (i >= L || layers_[i].plan().mode != LayerMode::fully_quant) return nullptr;
+      q = layers_[i].input_q(ws_);
+      return &q;
+    };
+    cpu::Q8 q;
     cpu::cpu_embedding_layernorm(packing_.ids.data(), packing_.types.data(), packing_.positions.data(), T,
                                  word_.data(), position_.data(), type_.data(), emb_g_.data(), emb_b_.data(), H,
-                                 c_.eps, h_.data());
-    for (const CpuLayer& l : layers_) {
-      cpu::gemm(h_.data(), T, H, l.qkv, l.qkv_b.data(), Epilogue::bias, qkv_.data(), 3 * H);
-      cpu::cpu_attention(qkv_.data(), packing_.offsets.data(), packing_.batch, c_.heads, H / c_.heads, ctx_.data());
-      cpu::gemm(ctx_.data(), T, H, l.attn_out, l.attn_out_b.data(), Epilogue::bias, a_.data(), H);
-      cpu::cpu_add_layernorm(a_.data(), h_.data(), T, l.ln1_g.data(), l.ln1_b.data(), H, c_.eps);
-      cpu::gemm(a_.data(), T, H, l.ffn1, l.ffn1_b.data(), Epilogue::bias_gelu, f_.data(), F);
-      cpu::gemm(f_.data(), T, F, l.ffn2, l.ffn2_b.data(), Epilogue::bias, h_.data(), H);
-      cpu::cpu_add_layernorm(h_.data(), a_.data(), T, l.ln2_g.data(), l.ln2_b.data(), H, c_.eps);
-    }
+                                 c_.eps, ws_.h.data(), input_q(0, q));
+    for (size_t i = 0; i < L; ++i)
+      layers_[i].forward(ws_, packing_, c_, input_q(i + 1, q), stats ? stats + i * cpu::kStatPoints : nullptr);
   }
 
   ModelConfig c_;
@@ -131,21 +131,25 @@ class CpuModel final : public Model {
   std::mutex mutex_;
   bool released_ = false;
   Packing packing_;
-  std::vector<float> h_, qkv_, ctx_, a_, f_;
+  cpu::CpuWorkspace ws_;
+  std::vector<cpu::Histogram> stats_;
 };
 
 }  // namespace
 
 std::unique_ptr<Model> cpu_model_create(const ModelConfig& config, const ModelWeights& weights,
-                                        const std::vector<LayerMode>& plan) {
+                                        const std::vector<LayerPlan>& plan) {
   model_config_validate(config);
   SAMP_REQUIRE(static_cast<int32_t>(plan.size()) == config.layers, SAMP_INVALID,
                "Expected a precision plan with one mode per layer");
-  for (size_t i = 0; i < plan.size(); ++i)
-    SAMP_REQUIRE(plan[i] == LayerMode::fp32, SAMP_UNSUPPORTED,
-                 std::string("The cpu device runs layers in fp32 only but layer ") + std::to_string(i) + " asks for " +
-                     layer_mode_name(plan[i]) + "; resolve the plan to fp32 for cpu first");
-  return std::make_unique<CpuModel>(config, weights);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const LayerMode m = plan[i].mode;
+    SAMP_REQUIRE(m == LayerMode::fp32 || layer_mode_is_quantized(m), SAMP_UNSUPPORTED,
+                 std::string("The cpu device runs fp32, quant-ffn-only and fully-quant layers but layer ") +
+                     std::to_string(i) + " asks for " + layer_mode_name(m) + "; resolve the plan for cpu first");
+    layer_plan_validate(plan[i], static_cast<int32_t>(i));
+  }
+  return std::make_unique<CpuModel>(config, weights, plan);
 }
 
 }  // namespace samp

@@ -1,5 +1,5 @@
-// INT8 GEMM driver: quantization helpers, weight packing, threading over (row block, panel) tasks, and the fused
-// dequantize + bias + activation store. The int32 panel sums come from the ISA's kernel.
+// INT8 GEMM driver: quantization helpers, weight packing, tasks over (row block, column chunk) with A packed once
+// per task for the selected tile kernel, and the fused dequantize + bias + activation (+ requantize) store.
 #include "cpu/gemm_i8.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "cpu/simd.h"
 #include "cpu/thread_pool.h"
 #include "cpu/vmath.h"
 
@@ -16,32 +17,83 @@ namespace samp::cpu {
 namespace {
 
 constexpr int kPanel = 32;
-constexpr int64_t kRowBlock = 48;
+constexpr int64_t kTileRows = 8;
+constexpr int64_t kBlockRows = 64;    // rows per task
+constexpr int64_t kChunkPanels = 8;   // weight panels per task
 
-I8PanelKernel select_kernel(const char** isa) {
+I8Kernel select_kernel() {
   const char* env = std::getenv("SAMP_CPU_ISA");
-  const bool scalar = env && std::string(env) == "scalar";
-  if (!scalar && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
-    *isa = "avx512-vnni";
-    return gemm_i8_panel_vnni;
-  }
-  *isa = "scalar";
-  return gemm_i8_panel_scalar;
+  const std::string cap = env ? env : "";
+#if defined(__x86_64__) || defined(_M_X64)
+  __builtin_cpu_init();
+  if (cap != "avx2" && cap != "scalar" && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw"))
+    return gemm_i8_kernel_vnni();
+  if (cap != "scalar" && __builtin_cpu_supports("avx2")) return gemm_i8_kernel_avx2();
+#endif
+  return gemm_i8_kernel_scalar();
 }
 
-struct Selected {
-  const char* isa = nullptr;
-  I8PanelKernel kernel = select_kernel(&isa);
-};
-
-const Selected& selected() {
-  static const Selected s;
-  return s;
+const I8Kernel& kernel() {
+  static const I8Kernel selected = select_kernel();
+  return selected;
 }
 
 int8_t round_s8(float x) {
   const float r = std::nearbyint(x);  // the default rounding mode: to nearest, ties to even
   return static_cast<int8_t>(std::min(127.0f, std::max(-127.0f, r)));
+}
+
+void tile_scalar(const uint8_t* a8, const int8_t* b, const int32_t* /*shift*/, int64_t kq, int32_t* acc) {
+  const auto* a = reinterpret_cast<const int8_t*>(a8);
+  std::fill(acc, acc + kTileRows * kPanel, 0);
+  for (int64_t g = 0; g < kq / 4; ++g)
+    for (int64_t r = 0; r < kTileRows; ++r)
+      for (int col = 0; col < kPanel; ++col)
+        for (int t = 0; t < 4; ++t)
+          acc[r * kPanel + col] += int32_t{a[(g * kTileRows + r) * 4 + t]} * b[(g * kPanel + col) * 4 + t];
+}
+
+/** Packs rows [r0, r0 + 8) of A (zero rows past m) as one tile: [kq / 4][8][4] bytes, each a + 128 if shifted. */
+void pack_tile(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, int64_t kq, bool shifted, uint8_t* tile) {
+  const uint32_t flip = shifted ? 0x80808080u : 0u;
+  const int64_t full = k / 4;  // groups read whole; a tail group of k % 4 values is zero-padded
+  for (int64_t r = 0; r < kTileRows; ++r) {
+    const int8_t* src = r0 + r < m ? a + (r0 + r) * lda : nullptr;
+    for (int64_t g = 0; g < kq / 4; ++g) {
+      uint32_t quad = 0;
+      if (src && g < full) {
+        std::memcpy(&quad, src + g * 4, 4);
+      } else if (src) {
+        std::memcpy(&quad, src + g * 4, static_cast<size_t>(k - g * 4));
+      }
+      quad ^= flip;
+      std::memcpy(tile + (g * kTileRows + r) * 4, &quad, 4);
+    }
+  }
+}
+
+SAMP_VECTOR_CLONES
+void store_tile(const int32_t* acc, int64_t rows, int64_t cols, const float* scale, const float* bias, Epilogue ep,
+                float* f, int8_t* q, float inv_q, int64_t ld) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const int32_t* in = acc + i * kPanel;
+    float y[kPanel];
+    for (int64_t j = 0; j < cols; ++j) {
+      float v = static_cast<float>(in[j]) * scale[j];
+      if (ep != Epilogue::none) v += bias[j];
+      if (ep == Epilogue::bias_gelu) v = vm_gelu(v);
+      if (ep == Epilogue::bias_tanh) v = vm_tanh(v);
+      y[j] = v;
+    }
+    if (f) {
+      for (int64_t j = 0; j < cols; ++j) f[i * ld + j] = y[j];
+    } else {
+      for (int64_t j = 0; j < cols; ++j) {
+        const float r = std::nearbyint(y[j] * inv_q);
+        q[i * ld + j] = static_cast<int8_t>(r > 127.0f ? 127.0f : (r < -127.0f ? -127.0f : r));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -53,13 +105,15 @@ void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q
     for (int64_t t = 0; t < k; ++t) amax = std::max(amax, std::fabs(row[t]));
     const float s = amax > 0.0f ? amax / 127.0f : 1.0f;
     scales[j] = s;
-    for (int64_t t = 0; t < k; ++t) q[j * k + t] = round_s8(row[t] / s);
+    const float inv = 1.0f / s;
+    for (int64_t t = 0; t < k; ++t) q[j * k + t] = round_s8(row[t] * inv);
   }
 }
 
 void quantize_s8(const float* x, int64_t count, float scale, int8_t* q) {
   SAMP_REQUIRE(scale > 0.0f && std::isfinite(scale), SAMP_INVALID, "Expected a positive, finite quantization scale");
-  for (int64_t i = 0; i < count; ++i) q[i] = round_s8(x[i] / scale);
+  const float inv = 1.0f / scale;  // as every 8-bit producer does: x * (1 / scale)
+  for (int64_t i = 0; i < count; ++i) q[i] = round_s8(x[i] * inv);
 }
 
 PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t n, int64_t k) {
@@ -84,46 +138,60 @@ PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t
   return out;
 }
 
-void gemm_i8_panel_scalar(const int8_t* a, int64_t lda, int64_t rows, const PackedWeightI8& w, int64_t panel,
-                          int32_t* acc) {
-  const int8_t* b = w.data.data() + panel * w.kq * kPanel;
-  for (int64_t i = 0; i < rows; ++i) {
-    int32_t* out = acc + i * kPanel;
-    std::fill(out, out + kPanel, 0);
-    for (int64_t t = 0; t < w.k; ++t) {
-      const int32_t x = a[i * lda + t];
-      const int8_t* g = b + (t / 4) * kPanel * 4 + t % 4;
-      for (int col = 0; col < kPanel; ++col) out[col] += x * g[col * 4];
-    }
-  }
+PackedWeightI8 gemm_i8_pack_float_weight(const float* w, int64_t n, int64_t k) {
+  std::vector<int8_t> q(static_cast<size_t>(n * k));
+  std::vector<float> scales(static_cast<size_t>(n));
+  quantize_weight_per_channel(w, n, k, q.data(), scales.data());
+  return gemm_i8_pack_weight(q.data(), scales.data(), n, k);
 }
 
 void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const PackedWeightI8& w, const float* bias,
-             Epilogue ep, float* c, int64_t ldc) {
+             Epilogue ep, const I8Out& out) {
   SAMP_REQUIRE(ep == Epilogue::none || bias != nullptr, SAMP_INVALID, "Expected a bias for this epilogue");
+  SAMP_REQUIRE((out.f != nullptr) != (out.q != nullptr), SAMP_INVALID, "Expected one output of gemm_i8");
+  SAMP_REQUIRE(out.f || (out.q_scale > 0.0f && std::isfinite(out.q_scale)), SAMP_INVALID,
+               "Expected a positive, finite output scale");
   if (m <= 0) return;
-  const I8PanelKernel kernel = selected().kernel;
+  const I8Kernel& kern = kernel();
+  std::vector<float> scale(static_cast<size_t>(w.n));
+  for (int64_t j = 0; j < w.n; ++j) scale[static_cast<size_t>(j)] = a_scale * w.scale[static_cast<size_t>(j)];
+  const float inv_q = 1.0f / out.q_scale;
+  const int64_t tiles = (m + kTileRows - 1) / kTileRows;
+  thread_local std::vector<uint8_t> buffer;  // A packed once, read by every task of this call
+  buffer.resize(static_cast<size_t>(tiles * kTileRows * w.kq));
+  uint8_t* const packed = buffer.data();  // (the tasks run on other threads: not the thread_local itself)
+  cpu_parallel_for(tiles, [&](int64_t t) {
+    pack_tile(a, lda, m, t * kTileRows, w.k, w.kq, kern.shifted, packed + t * kTileRows * w.kq);
+  });
   const int64_t panels = (w.n + kPanel - 1) / kPanel;
-  const int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
-  cpu_parallel_for(blocks * panels, [&](int64_t task) {
-    const int64_t i0 = (task / panels) * kRowBlock, p = task % panels;
-    const int64_t rows = std::min(kRowBlock, m - i0);
-    alignas(64) int32_t acc[kRowBlock * kPanel];
-    kernel(a + i0 * lda, lda, rows, w, p, acc);
-    const int64_t j0 = p * kPanel, cols = std::min<int64_t>(kPanel, w.n - j0);
-    for (int64_t i = 0; i < rows; ++i) {
-      float* out = c + (i0 + i) * ldc + j0;
-      for (int64_t j = 0; j < cols; ++j) {
-        float y = static_cast<float>(acc[i * kPanel + j]) * (a_scale * w.scale[j0 + j]);
-        if (ep != Epilogue::none) y += bias[j0 + j];
-        if (ep == Epilogue::bias_gelu) y = vm_gelu(y);
-        if (ep == Epilogue::bias_tanh) y = vm_tanh(y);
-        out[j] = y;
+  const int64_t chunks = (panels + kChunkPanels - 1) / kChunkPanels;
+  const int64_t blocks = (m + kBlockRows - 1) / kBlockRows;
+  cpu_parallel_for(blocks * chunks, [&](int64_t task) {
+    const int64_t i0 = (task / chunks) * kBlockRows, p0 = (task % chunks) * kChunkPanels;
+    const int64_t rows = std::min(kBlockRows, m - i0);
+    alignas(64) int32_t acc[kTileRows * kPanel];
+    for (int64_t p = p0; p < std::min(panels, p0 + kChunkPanels); ++p) {
+      const int8_t* panel = w.data.data() + p * w.kq * kPanel;
+      const int64_t j0 = p * kPanel, cols = std::min<int64_t>(kPanel, w.n - j0);
+      for (int64_t r0 = 0; r0 < rows; r0 += kTileRows) {
+        kern.tile(packed + (i0 + r0) * w.kq, panel, w.shift.data() + j0, w.kq, acc);
+        const int64_t at = (i0 + r0) * out.ld + j0;
+        store_tile(acc, std::min(kTileRows, rows - r0), cols, scale.data() + j0, bias ? bias + j0 : nullptr, ep,
+                   out.f ? out.f + at : nullptr, out.q ? out.q + at : nullptr, inv_q, out.ld);
       }
     }
   });
 }
 
-const char* gemm_i8_isa() { return selected().isa; }
+void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const PackedWeightI8& w, const float* bias,
+             Epilogue ep, float* c, int64_t ldc) {
+  I8Out out;
+  out.f = c, out.ld = ldc;
+  gemm_i8(a, m, lda, a_scale, w, bias, ep, out);
+}
+
+const char* gemm_i8_isa() { return kernel().isa; }
+
+I8Kernel gemm_i8_kernel_scalar() { return {"scalar", false, tile_scalar}; }
 
 }  // namespace samp::cpu

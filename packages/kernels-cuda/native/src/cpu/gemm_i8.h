@@ -1,7 +1,8 @@
 // INT8 GEMM for the CPU backend: C[m, n] = dequant(A8[m, k] * W8[n, k]^T) (+ bias, then an activation), with A
 // symmetric per-tensor s8 (scale a_scale) and W symmetric per-output-channel s8 (scales in the packed weight).
-// int32 accumulation; the dequantization and bias / GELU are fused into the store. With AVX-512 VNNI the kernel
-// runs vpdpbusd on u8 x s8 (A shifted by 128, compensated with 128 * sum_k W[j, k] per column).
+// int32 accumulation; dequantization, bias, GELU and (optionally) requantization to s8 are fused into the store.
+// Kernels: AVX-512 VNNI (vpdpbusd on A shifted to u8, compensated per column), AVX2 (vpmaddubsw on |a| and
+// sign-adjusted weights, exact: no int16 saturation since both operands lie in [-127, 127]) and scalar.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -17,26 +18,49 @@ struct PackedWeightI8 {
   std::vector<float> scale;       // per output channel
 };
 
+/** Where gemm_i8 writes: fp32 `f`, or s8 `q` quantized with `q_scale` (exactly one of them), row stride `ld`. */
+struct I8Out {
+  float* f = nullptr;
+  int8_t* q = nullptr;
+  float q_scale = 1.0f;
+  int64_t ld = 0;
+};
+
 /** Symmetric per-output-channel quantization of a row-major [n, k] weight: scale = max|w| / 127 (1 for an
  * all-zero row), q = round-to-nearest-even(w / scale). */
 void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales);
 
-/** Symmetric per-tensor quantization: q = clamp(round-to-nearest-even(x / scale), -127, 127). */
+/** Symmetric per-tensor quantization: q = clamp(round-to-nearest-even(x * (1 / scale)), -127, 127). */
 void quantize_s8(const float* x, int64_t count, float scale, int8_t* q);
 
 PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t n, int64_t k);
 
-/** C (fp32) = a_scale * scale[j] * (A8 W8^T)[i, j], then the epilogue. Multi-threaded. */
+/** Quantizes (per channel) and packs an fp32 row-major [n, k] weight. */
+PackedWeightI8 gemm_i8_pack_float_weight(const float* w, int64_t n, int64_t k);
+
+/** out = epilogue(a_scale * scale[j] * (A8 W8^T)[i, j] + bias[j]), stored as `out` says. Multi-threaded. */
+void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const PackedWeightI8& w, const float* bias,
+             Epilogue epilogue, const I8Out& out);
+
+/** The fp32-output form of gemm_i8. */
 void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const PackedWeightI8& w, const float* bias,
              Epilogue epilogue, float* c, int64_t ldc);
 
-/** "avx512-vnni" or "scalar" (SAMP_CPU_ISA=scalar forces the latter). */
+/** "avx512-vnni", "avx2" or "scalar" (SAMP_CPU_ISA=avx2 or scalar lowers it). */
 const char* gemm_i8_isa();
 
-/** Rows of int32 sums of one 32-column panel (the kernels behind gemm_i8). */
-using I8PanelKernel = void (*)(const int8_t* a, int64_t lda, int64_t rows, const PackedWeightI8& w, int64_t panel,
-                               int32_t* acc /* rows x 32 */);
-void gemm_i8_panel_scalar(const int8_t* a, int64_t lda, int64_t rows, const PackedWeightI8& w, int64_t panel, int32_t* acc);
-void gemm_i8_panel_vnni(const int8_t* a, int64_t lda, int64_t rows, const PackedWeightI8& w, int64_t panel, int32_t* acc);
+/** int32 sums of an 8-row x 32-column tile: A packed as [kq / 4][8 rows][4 bytes] (u8 = a + 128 when the kernel
+ * says `shifted`, else s8), one weight panel, written to acc[8][32]. */
+using I8TileKernel = void (*)(const uint8_t* a, const int8_t* panel, const int32_t* shift, int64_t kq, int32_t* acc);
+
+struct I8Kernel {
+  const char* isa;
+  bool shifted;
+  I8TileKernel tile;
+};
+
+I8Kernel gemm_i8_kernel_scalar();
+I8Kernel gemm_i8_kernel_avx2();  // call only where AVX2 is present
+I8Kernel gemm_i8_kernel_vnni();  // call only where AVX-512 VNNI and BW are present
 
 }  // namespace samp::cpu

@@ -1,6 +1,6 @@
-// The AVX-512 VNNI panel kernel of gemm_i8: 32 columns (two zmm of int32) by up to 4 rows at a time; each
-// vpdpbusd adds, per column, 4 products of A's bytes (shifted to u8 by flipping the sign bit: a + 128) and the
-// column's 4 s8 weights. The shift is taken back out with 128 * the column's weight sum (packed with W).
+// The AVX-512 VNNI tile kernel of gemm_i8: 8 rows x 32 columns (16 zmm int32 accumulators). Each vpdpbusd adds,
+// per column, 4 products of A's bytes (packed shifted to u8: a + 128) and the column's 4 s8 weights; the shift is
+// taken back out with 128 * the column's weight sum (packed with W).
 #include <immintrin.h>
 
 #include "cpu/gemm_i8.h"
@@ -8,25 +8,26 @@
 namespace samp::cpu {
 namespace {
 
-template <int R>
-void rows_kernel(const int8_t* a, int64_t lda, const int8_t* b, int64_t k, int64_t kq, const int32_t* shift,
-                 int32_t* acc) {
-  __m512i c0[R], c1[R];
-  for (int r = 0; r < R; ++r) c0[r] = _mm512_set1_epi32(0), c1[r] = _mm512_set1_epi32(0);
-  const __m512i flip = _mm512_set1_epi32(static_cast<int32_t>(0x80808080u));
-  for (int64_t t = 0; t < kq; t += 4) {
-    const __m512i w0 = _mm512_loadu_si512(b + t * 32), w1 = _mm512_loadu_si512(b + t * 32 + 64);
-    for (int r = 0; r < R; ++r) {
-      int32_t quad = 0;
-      const int64_t left = k - t;  // the tail of k reads zeros (weights beyond k are zero anyway)
-      __builtin_memcpy(&quad, a + r * lda + t, left >= 4 ? 4 : static_cast<size_t>(left));
-      const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(quad), flip);
+constexpr int kRows = 8;
+
+void tile_vnni(const uint8_t* a, const int8_t* b, const int32_t* shift, int64_t kq, int32_t* acc) {
+  __m512i c0[kRows], c1[kRows];
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) c0[r] = _mm512_set1_epi32(0), c1[r] = _mm512_set1_epi32(0);
+  for (int64_t g = 0; g < kq / 4; ++g, a += kRows * 4, b += 128) {
+    const __m512i w0 = _mm512_loadu_si512(b), w1 = _mm512_loadu_si512(b + 64);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      int32_t quad;
+      __builtin_memcpy(&quad, a + r * 4, 4);
+      const __m512i x = _mm512_set1_epi32(quad);
       c0[r] = _mm512_dpbusd_epi32(c0[r], x, w0);
       c1[r] = _mm512_dpbusd_epi32(c1[r], x, w1);
     }
   }
   const __m512i s0 = _mm512_loadu_si512(shift), s1 = _mm512_loadu_si512(shift + 16);
-  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) {
     _mm512_storeu_si512(acc + r * 32, _mm512_sub_epi32(c0[r], s0));
     _mm512_storeu_si512(acc + r * 32 + 16, _mm512_sub_epi32(c1[r], s1));
   }
@@ -34,13 +35,6 @@ void rows_kernel(const int8_t* a, int64_t lda, const int8_t* b, int64_t k, int64
 
 }  // namespace
 
-void gemm_i8_panel_vnni(const int8_t* a, int64_t lda, int64_t rows, const PackedWeightI8& w, int64_t panel,
-                        int32_t* acc) {
-  const int8_t* b = w.data.data() + panel * w.kq * 32;
-  const int32_t* shift = w.shift.data() + panel * 32;
-  int64_t i = 0;
-  for (; i + 4 <= rows; i += 4) rows_kernel<4>(a + i * lda, lda, b, w.k, w.kq, shift, acc + i * 32);
-  for (; i < rows; ++i) rows_kernel<1>(a + i * lda, lda, b, w.k, w.kq, shift, acc + i * 32);
-}
+I8Kernel gemm_i8_kernel_vnni() { return {"avx512-vnni", true, tile_vnni}; }
 
 }  // namespace samp::cpu

@@ -1,0 +1,159 @@
+// 8-bit layers on the cpu: the native forward against the reference of the same arithmetic, calibration, plans
+// and the samp.json sidecar.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EncoderShape, type LayerPlan, SampError } from '@samp/kernels-cuda';
+import { describe, expect, it } from 'vitest';
+import {
+  Encoder,
+  QUANT_FILE,
+  clipsFromStats,
+  randomBertWeights,
+  readQuantFile,
+  resolvePlan,
+  writeBertModel,
+  writeQuantFile,
+} from '../src/index.js';
+import { referenceForward } from './quant-reference.js';
+
+type Sidecar = { version: number; plan: { default: string }; clips: { int8: unknown[]; fp8: { ctx: number }[] } };
+
+const shape: EncoderShape = { vocab: 50, hidden: 32, layers: 3, heads: 2, ffn: 64, maxPositions: 16, typeVocab: 2, eps: 1e-12, hasPooler: false };
+const weights = randomBertWeights(shape, 5);
+// larger weights than BERT's initializer, so activations spread over many 8-bit steps
+for (const l of weights.layers) for (const k of ['qkvW', 'attnOutW', 'ffn1W', 'ffn2W'] as const) l[k].forEach((v, i, a) => (a[i] = v * 8));
+
+function batch(seed: number, n: number, seq: number) {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const inputIds = Int32Array.from({ length: n * seq }, () => Math.floor(next() * shape.vocab));
+  const tokenTypeIds = Int32Array.from({ length: n * seq }, (_, i) => (i % seq >= seq / 2 ? 1 : 0));
+  return { inputIds, tokenTypeIds, batch: n, seqLen: seq };
+}
+
+function calibrate() {
+  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'fp32' });
+  for (let b = 0; b < 4; b++) enc.calibrate(batch(100 + b, 4, 12));
+  const stats = enc.calibrationStats();
+  enc.dispose();
+  return stats;
+}
+
+const stats = calibrate();
+const clips = clipsFromStats(stats, shape.layers, { method: 'max' });
+
+function compare(plan: LayerPlan[]) {
+  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: plan.map((p) => p.mode), calibration: clips });
+  const inp = batch(7, 1, 10);
+  const got = enc.forwardSync(inp).lastHiddenState;
+  enc.dispose();
+  const want = referenceForward(shape, weights, plan, Array.from(inp.inputIds), Array.from(inp.tokenTypeIds));
+  const diffs = want.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
+  return { median: diffs[diffs.length >> 1]!, p99: diffs[Math.floor(diffs.length * 0.99)]!, got };
+}
+
+describe('8-bit layers on the cpu', () => {
+  const cases: [string, ('fp32' | 'quant-ffn-only' | 'fully-quant')[], 'int8' | 'fp8'][] = [
+    ['fully-quant int8', ['fully-quant', 'fully-quant', 'fully-quant'], 'int8'],
+    ['quant-ffn-only int8', ['quant-ffn-only', 'quant-ffn-only', 'quant-ffn-only'], 'int8'],
+    ['mixed int8', ['fp32', 'fully-quant', 'quant-ffn-only'], 'int8'],
+    ['mixed int8, fully-quant after quant-ffn-only', ['quant-ffn-only', 'fully-quant', 'fp32'], 'int8'],
+    ['fully-quant fp8 (emulated)', ['fully-quant', 'fully-quant', 'fully-quant'], 'fp8'],
+    ['mixed fp8', ['fully-quant', 'fp32', 'quant-ffn-only'], 'fp8'],
+  ];
+  for (const [name, modes, dtype8] of cases) {
+    it(`${name} equals the reference arithmetic`, () => {
+      const plan = modes.map((mode, i): LayerPlan => (mode === 'fp32' ? { mode } : { mode, dtype8, clips: clips[dtype8][i]! }));
+      const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', layers: Object.fromEntries(modes.map((m, i) => [i, m])), dtype8 }, calibration: clips });
+      expect(enc.layers).toEqual(plan);
+      const inp = batch(7, 1, 10);
+      const got = enc.forwardSync(inp).lastHiddenState;
+      enc.dispose();
+      const want = referenceForward(shape, weights, plan, Array.from(inp.inputIds), Array.from(inp.tokenTypeIds));
+      const diffs = want.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
+      // the same arithmetic up to float rounding; an 8-bit value may round the other way at a tie-close boundary
+      expect(diffs[diffs.length >> 1]!).toBeLessThan(1e-5);
+      expect(diffs[Math.floor(diffs.length * 0.98)]!).toBeLessThan(1e-3);
+    });
+  }
+
+  it('tells the arithmetic apart: an fp32 reference does not pass as fully-quant', () => {
+    const plan: LayerPlan[] = [0, 1, 2].map((i) => ({ mode: 'fully-quant', dtype8: 'int8', clips: clips.int8[i]! }));
+    const fp32 = referenceForward(shape, weights, plan.map(() => ({ mode: 'fp32' })), Array.from(batch(7, 1, 10).inputIds), Array.from(batch(7, 1, 10).tokenTypeIds));
+    const { got, median } = compare(plan);
+    expect(median).toBeLessThan(1e-5);
+    const d = fp32.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
+    expect(d[d.length >> 1]!).toBeGreaterThan(1e-3);
+  });
+
+  it('calibration records the largest |x| at each point, as the fp32 forward sees it', () => {
+    expect(stats).toHaveLength(shape.layers * 4);
+    for (const s of stats) {
+      expect(s.amax).toBeGreaterThan(0);
+      expect(s.range).toBeGreaterThanOrEqual(s.amax);
+      expect(s.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    }
+    // every token of the 4 x 4 x 12 calibration inputs at the ffn-mid point: 192 tokens x 64 values
+    expect(stats[3]!.counts.reduce((a, b) => a + b, 0)).toBe(192 * 64);
+    const pct = clipsFromStats(stats, shape.layers, { method: 'percentile', percentile: 99 });
+    const mse = clipsFromStats(stats, shape.layers, { method: 'mse' });
+    for (let i = 0; i < shape.layers; i++) {
+      expect(pct.int8[i]!.ffnMid).toBeLessThanOrEqual(clips.int8[i]!.ffnMid);
+      expect(mse.int8[i]!.ffnMid).toBeLessThanOrEqual(clips.int8[i]!.ffnMid);
+      expect(mse.int8[i]!.ffnMid).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses quantized plans without calibration, and calibration of a quantized model', () => {
+    expect(() => Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'fully-quant' })).toThrow(expect.objectContaining({ code: 'SAMP_NOT_CALIBRATED' }));
+    expect(() => Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', dtype8: 'int4' as never } })).toThrow(/"int8", "fp8" or "auto"/);
+    expect(() => Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'int8' as never })).toThrow(/"quant-ffn-only", "fully-quant"/);
+    const q = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'quant-ffn-only', calibration: clips });
+    expect(() => q.calibrate(batch(1, 1, 4))).toThrow(SampError);
+    q.dispose();
+  });
+
+  it('resolves auto to int8 on the cpu, notes fp8 emulation and fp16 fallbacks', () => {
+    const cpu = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'fully-quant', calibration: clips });
+    expect(cpu.layers.map((l) => l.dtype8)).toEqual(['int8', 'int8', 'int8']);
+    cpu.dispose();
+    const r = resolvePlan({ default: 'fp16', layers: { 1: 'fully-quant' }, dtype8: 'fp8' }, cpu.device, 3, clips);
+    expect(r.layers.map((l) => l.mode)).toEqual(['fp32', 'fully-quant', 'fp32']);
+    expect(r.notes.join('\n')).toMatch(/fp16, which the cpu device does not run/);
+    expect(r.notes.join('\n')).toMatch(/fp8 runs emulated/);
+  });
+
+  it('loads the plan and clips of a samp.json sidecar; --plan overrides the plan only; bad sidecars are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samp-quant-'));
+    writeBertModel(dir, shape, weights);
+    writeQuantFile(dir, { plan: { default: 'fully-quant', layers: { 2: 'fp32' }, dtype8: 'int8' }, calibration: { method: 'max', samples: 16, tokens: 192 }, clips });
+    const a = await Encoder.load(dir, { device: 'cpu' });
+    expect(a.plan).toEqual(['fully-quant', 'fully-quant', 'fp32']);
+    expect(a.quantization?.calibration.method).toBe('max');
+    const inp = batch(7, 2, 10);
+    const viaFile = a.forwardSync(inp).lastHiddenState;
+    a.dispose();
+    const b = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fully-quant', layers: { 2: 'fp32' }, dtype8: 'int8' }, calibration: clips });
+    expect(b.forwardSync(inp).lastHiddenState).toEqual(viaFile);
+    b.dispose();
+    const c = await Encoder.load(dir, { device: 'cpu', precision: 'quant-ffn-only' });
+    expect(c.plan).toEqual(['quant-ffn-only', 'quant-ffn-only', 'quant-ffn-only']);
+    c.dispose();
+    const body = JSON.parse(readFileSync(join(dir, QUANT_FILE), 'utf8')) as Sidecar;
+    expect(readQuantFile(dir, 3)?.clips.int8).toHaveLength(3);
+    for (const [mutate, message] of [
+      [(o: Sidecar) => (o.version = 2), /version 2 is not supported/],
+      [(o: Sidecar) => o.clips.int8.pop(), /must list 3 layers/],
+      [(o: Sidecar) => (o.clips.fp8[1]!.ctx = -1), /clips.fp8\[1\].ctx" must be a positive number/],
+      [(o: Sidecar) => (o.plan.default = 'int3'), /"plan"/],
+    ] as const) {
+      const copy = structuredClone(body);
+      mutate(copy);
+      writeFileSync(join(dir, QUANT_FILE), JSON.stringify(copy));
+      await expect(Encoder.load(dir, { device: 'cpu' })).rejects.toThrow(expect.objectContaining({ code: 'SAMP_MODEL_FORMAT', message: expect.stringMatching(message) }));
+    }
+    writeFileSync(join(dir, QUANT_FILE), '{oops');
+    await expect(Encoder.load(dir, { device: 'cpu' })).rejects.toThrow(/not valid JSON/);
+  });
+});
