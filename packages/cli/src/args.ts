@@ -9,7 +9,8 @@ export interface RunArgs {
   input: string;
   output: string;
   device: 'cpu' | 'cuda' | 'auto';
-  precision: 'fp32' | 'fp16' | 'bf16' | 'auto';
+  /** Absent: the model's samp.json plan if it has one, else auto. */
+  precision?: 'fp32' | 'fp16' | 'bf16' | 'quant-ffn-only' | 'fully-quant' | 'auto';
   /** A plan file (JSON) instead of --precision. */
   plan?: string;
   matching: 'cross-encoder' | 'bi-encoder';
@@ -64,7 +65,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     input: values.input!,
     output: values.output!,
     device: oneOf('device', values.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
-    precision: oneOf('precision', values.precision, ['fp32', 'fp16', 'bf16', 'auto'] as const, 'auto'),
+    precision: values.precision === undefined ? undefined : oneOf('precision', values.precision, ['fp32', 'fp16', 'bf16', 'quant-ffn-only', 'fully-quant', 'auto'] as const),
     plan: values.plan,
     matching: oneOf('matching', values.matching, ['cross-encoder', 'bi-encoder'] as const, 'cross-encoder'),
     maxLength: positiveInt('max-length', values['max-length']),
@@ -72,6 +73,103 @@ export function parseRunArgs(argv: string[]): RunArgs {
     granularity: values.granularity === undefined ? undefined : oneOf('granularity', values.granularity, ['wordpiece', 'char', 'word'] as const),
     pooling: values.pooling === undefined ? undefined : oneOf('pooling', values.pooling, ['cls', 'mean'] as const),
     normalize: values.normalize === 'true',
+  };
+}
+
+export interface QuantizeArgs {
+  model: string;
+  task: 'classify' | 'match' | 'tag';
+  calib: string;
+  out: string;
+  mode: 'fully-quant' | 'quant-ffn-only';
+  layers: number[] | 'all';
+  dtype8: 'int8' | 'fp8' | 'auto';
+  method: 'max' | 'percentile' | 'mse';
+  percentile?: number;
+  samples: number;
+  granularity?: 'wordpiece' | 'char' | 'word';
+  maxLength?: number;
+  batchSize: number;
+}
+
+function parse(argv: string[], names: Record<string, 'string' | 'boolean'>): Record<string, string | undefined> {
+  try {
+    const options = Object.fromEntries(Object.entries(names).map(([k, type]) => [k, { type }]));
+    const values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === true ? 'true' : v === false ? undefined : v]));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function layerList(v: string | undefined): number[] | 'all' {
+  if (v === undefined || v === 'all') return 'all';
+  const parts = v.split(',').map((x) => x.trim());
+  if (parts.some((x) => !/^\d+$/.test(x))) throw new UsageError(`Expected --layers to be "all" or layer indices such as 0,1,5 but received "${v}"`);
+  return parts.map(Number);
+}
+
+export function parseQuantizeArgs(argv: string[]): QuantizeArgs {
+  const v = parse(argv, {
+    model: 'string', task: 'string', calib: 'string', out: 'string', mode: 'string', layers: 'string', dtype8: 'string',
+    method: 'string', percentile: 'string', samples: 'string', granularity: 'string', 'max-length': 'string', 'batch-size': 'string',
+  });
+  for (const name of ['model', 'calib', 'out']) if (!v[name]) throw new UsageError(`Missing --${name}`);
+  const method = oneOf('method', v.method, ['max', 'percentile', 'mse'] as const, 'percentile');
+  let percentile: number | undefined;
+  if (v.percentile !== undefined) {
+    percentile = Number(v.percentile);
+    if (method !== 'percentile') throw new UsageError('--percentile applies to --method percentile only');
+    if (!(percentile > 0 && percentile <= 100)) throw new UsageError(`Expected --percentile in (0, 100] but received "${v.percentile}"`);
+  }
+  return {
+    model: v.model!,
+    task: oneOf('task', v.task, ['classify', 'match', 'tag'] as const),
+    calib: v.calib!,
+    out: v.out!,
+    mode: oneOf('mode', v.mode, ['fully-quant', 'quant-ffn-only'] as const, 'fully-quant'),
+    layers: layerList(v.layers),
+    dtype8: oneOf('dtype8', v.dtype8, ['int8', 'fp8', 'auto'] as const, 'auto'),
+    method,
+    percentile,
+    samples: positiveInt('samples', v.samples) ?? 512,
+    granularity: v.granularity === undefined ? undefined : oneOf('granularity', v.granularity, ['wordpiece', 'char', 'word'] as const),
+    maxLength: positiveInt('max-length', v['max-length']),
+    batchSize: positiveInt('batch-size', v['batch-size']) ?? 32,
+  };
+}
+
+export interface BenchArgs {
+  model: string;
+  device: 'cpu' | 'cuda' | 'auto';
+  batch: number;
+  seq: number;
+  iters: number;
+  warmup: number;
+  json: boolean;
+  precision?: 'fp32' | 'fp16' | 'bf16' | 'fully-quant' | 'quant-ffn-only' | 'auto';
+  dtype8?: 'int8' | 'fp8' | 'auto';
+  plan?: string;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const v = parse(argv, {
+    model: 'string', device: 'string', batch: 'string', seq: 'string', iters: 'string', warmup: 'string', json: 'boolean',
+    precision: 'string', dtype8: 'string', plan: 'string',
+  });
+  if (!v.model) throw new UsageError('Missing --model (a model directory, or bert-base)');
+  if (v.plan !== undefined && (v.precision !== undefined || v.dtype8 !== undefined)) throw new UsageError('Give --precision / --dtype8 or --plan, not both');
+  return {
+    model: v.model,
+    device: oneOf('device', v.device, ['cpu', 'cuda', 'auto'] as const, 'auto'),
+    batch: positiveInt('batch', v.batch) ?? 8,
+    seq: positiveInt('seq', v.seq) ?? 128,
+    iters: positiveInt('iters', v.iters) ?? 50,
+    warmup: positiveInt('warmup', v.warmup) ?? 5,
+    json: v.json === 'true',
+    precision: v.precision === undefined ? undefined : oneOf('precision', v.precision, ['fp32', 'fp16', 'bf16', 'fully-quant', 'quant-ffn-only', 'auto'] as const),
+    dtype8: v.dtype8 === undefined ? undefined : oneOf('dtype8', v.dtype8, ['int8', 'fp8', 'auto'] as const),
+    plan: v.plan,
   };
 }
 
@@ -102,7 +200,8 @@ export function parseModelArgs(argv: string[], withIo: boolean): { model: string
 
 export const USAGE = `Usage:
   samp run --model DIR --task classify|match|tag|embed --input IN.jsonl|- --output OUT.jsonl|-
-           [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|auto | --plan PLAN.json] [--max-length N]
+           [--device cpu|cuda|auto] [--precision fp32|fp16|bf16|quant-ffn-only|fully-quant|auto | --plan PLAN.json]
+           [--max-length N]
            [--batch-size N] [--granularity wordpiece|char|word] [--matching cross-encoder|bi-encoder]
            [--pooling mean|cls] [--normalize]
 
@@ -111,6 +210,20 @@ export const USAGE = `Usage:
   "scores"} (classify, match), {"score"} (match --matching bi-encoder: cosine of the two embeddings), {"entities": [{"start", "end", "type", "text"}]} (tag; UTF-16 offsets, end
   exclusive), {"embedding": [...]} (embed), or {"line", "error": {"code", "message"}} for a line that cannot
   be run. Exit codes: 0 done, 1 failure, 2 usage error, 3 done but some lines failed.
+
+  A model directory with a samp.json (from samp quantize) runs its plan unless --precision or --plan is given;
+  8-bit modes take their activation clips from it.
+
+  samp quantize --model DIR --task classify|match|tag --calib DATA.jsonl --out DIR
+           [--mode fully-quant|quant-ffn-only] [--layers 0,1,5|all] [--dtype8 int8|fp8|auto]
+           [--method max|percentile|mse] [--percentile P] [--samples N] [--granularity ...] [--max-length N]
+      calibrates on up to N inputs (default 512, spread over the file) and writes DIR: the model's files plus
+      samp.json (the plan, and activation clips for INT8 and FP8)
+
+  samp bench --model DIR|bert-base [--device cpu|cuda|auto] [--batch B] [--seq S] [--iters N] [--warmup N] [--json]
+           [--precision fp32|fp16|bf16|fully-quant|quant-ffn-only|auto] [--dtype8 int8|fp8|auto] [--plan FILE]
+      times the encoder's forward on random tokens; bert-base is a built-in random-weight BERT-base (calibrated
+      on random tokens: for timing only). The last stdout line is JSON with median_ms.
 
   samp info --model DIR
       architecture, shape, head, labels and tokenizer of a model directory, and the devices here (JSON)

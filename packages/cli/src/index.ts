@@ -6,3 +6,6 @@ export { resultRecord } from './result-record.js';
 export { type ErrorInfo, errorInfo } from './error-info.js';
 export { infoCommand } from './info-command.js';
 export { type TokenizeArgs, tokenizeCommand } from './tokenize-command.js';
+export { type QuantizeArgs, parseQuantizeArgs, type BenchArgs, parseBenchArgs } from './args.js';
+export { quantizeCommand } from './quantize-command.js';
+export { BERT_BASE, type BenchResult, benchCommand } from './bench-command.js';

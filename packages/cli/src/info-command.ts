@@ -23,7 +23,7 @@ export function infoCommand(model: string): Record<string, unknown> {
       problemType: config.problemType ?? null,
       weightsDtype: ckpt.info(ckpt.names()[0]!)?.dtype ?? null,
       tokenizer: existsSync(join(model, 'tokenizer.json')) ? 'tokenizer.json' : existsSync(join(model, 'vocab.txt')) ? 'vocab.txt' : null,
-      devices: listDevices().map((d) => ({ name: d.name, kind: d.kind, precisions: d.precisions })),
+      devices: listDevices().map((d) => ({ name: d.name, kind: d.kind, precisions: d.precisions, modes: d.modes, eightBit: d.eightBit })),
     };
   } finally {
     ckpt.close();

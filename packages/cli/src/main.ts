@@ -1,8 +1,10 @@
 // Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 done, 1 failure, 2 usage,
 // 3 done but some input lines failed).
 import { SampError } from '@samp/kernels-cuda';
-import { USAGE, UsageError, parseModelArgs, parseRunArgs } from './args.js';
+import { USAGE, UsageError, parseBenchArgs, parseModelArgs, parseQuantizeArgs, parseRunArgs } from './args.js';
+import { benchCommand } from './bench-command.js';
 import { infoCommand } from './info-command.js';
+import { quantizeCommand } from './quantize-command.js';
 import { runCommand } from './run-command.js';
 import { tokenizeCommand } from './tokenize-command.js';
 
@@ -18,6 +20,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const summary = await runCommand(parseRunArgs(rest), io.stderr);
       io.stderr.write(`samp run: ${summary.lines} lines, ${summary.errors} with errors\n`);
       return summary.errors > 0 ? 3 : 0;
+    }
+    if (command === 'quantize') {
+      await quantizeCommand(parseQuantizeArgs(rest), io.stderr);
+      return 0;
+    }
+    if (command === 'bench') {
+      const args = parseBenchArgs(rest);
+      const r = await benchCommand(args);
+      if (!args.json) {
+        io.stdout.write(`samp bench: ${r.model} on ${r.device}, ${r.plan}${r.dtype8 ? ` (${r.dtype8})` : ''}, batch ${r.batch} x seq ${r.seq}: median ${r.median_ms.toFixed(3)} ms (p10 ${r.p10_ms.toFixed(3)}, p90 ${r.p90_ms.toFixed(3)}), ${r.sequences_per_s.toFixed(1)} sequences/s\n`);
+      }
+      io.stdout.write(`${JSON.stringify(r)}\n`);
+      return 0;
     }
     if (command === 'info') {
       io.stdout.write(`${JSON.stringify(infoCommand(parseModelArgs(rest, false).model), null, 2)}\n`);

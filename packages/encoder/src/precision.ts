@@ -18,7 +18,8 @@ export type Dtype8Option = Dtype8 | 'auto';
 /** A per-layer plan written short: a default mode, the layers that differ (keys are layer indices) and the 8-bit
  * type of the quantized layers (default `auto`). */
 export interface PlanSpec {
-  default: LayerMode;
+  /** `auto` here means the device's float default (fp16 on cuda, fp32 on cpu). */
+  default: LayerMode | 'auto';
   layers?: Record<string, LayerMode>;
   dtype8?: Dtype8Option;
 }
@@ -68,7 +69,7 @@ export function planModes(option: PrecisionOption | undefined, layers: number, f
     if (spec.layers !== undefined && (typeof spec.layers !== 'object' || spec.layers === null || Array.isArray(spec.layers))) {
       invalidArgument('precision.layers', 'an object of layer index -> mode', spec.layers);
     }
-    const modes = new Array<LayerMode>(layers).fill(checkMode('precision.default', spec.default));
+    const modes = new Array<LayerMode>(layers).fill(spec.default === 'auto' ? floatDefault : checkMode('precision.default', spec.default));
     for (const [key, p] of Object.entries(spec.layers ?? {})) {
       const i = Number(key);
       if (!/^\d+$/.test(key) || i >= layers) {

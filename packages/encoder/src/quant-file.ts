@@ -12,6 +12,8 @@ export const QUANT_FILE = 'samp.json';
 export interface CalibrationInfo {
   method: CalibrationMethod;
   percentile?: number;
+  /** The task whose inputs calibrated it (classify, match, tag). */
+  task?: string;
   /** Calibration inputs (texts or pairs) and the tokens they held. */
   samples: number;
   tokens: number;

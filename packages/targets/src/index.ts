@@ -19,3 +19,4 @@ export {
 } from './pipeline.js';
 export { tokenizerForModel } from './tokenizer-for-model.js';
 export { sigmoid, softmaxInPlace } from './softmax.js';
+export { type QuantizeOptions, type QuantizeResult, quantizeModel } from './quantize.js';

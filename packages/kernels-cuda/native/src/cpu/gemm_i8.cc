@@ -78,13 +78,13 @@ void store_tile(const int32_t* acc, int64_t rows, int64_t cols, const float* sca
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* in = acc + i * kPanel;
     float y[kPanel];
-    for (int64_t j = 0; j < cols; ++j) {
-      float v = static_cast<float>(in[j]) * scale[j];
-      if (ep != Epilogue::none) v += bias[j];
-      if (ep == Epilogue::bias_gelu) v = vm_gelu(v);
-      if (ep == Epilogue::bias_tanh) v = vm_tanh(v);
-      y[j] = v;
-    }
+    for (int64_t j = 0; j < cols; ++j) y[j] = static_cast<float>(in[j]) * scale[j];
+    if (ep != Epilogue::none)
+      for (int64_t j = 0; j < cols; ++j) y[j] += bias[j];
+    if (ep == Epilogue::bias_gelu)
+      for (int64_t j = 0; j < cols; ++j) y[j] = vm_gelu(y[j]);
+    if (ep == Epilogue::bias_tanh)
+      for (int64_t j = 0; j < cols; ++j) y[j] = vm_tanh(y[j]);
     if (f) {
       for (int64_t j = 0; j < cols; ++j) f[i * ld + j] = y[j];
     } else {
