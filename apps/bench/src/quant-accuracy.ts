@@ -1,0 +1,81 @@
+// Accuracy of 8-bit plans on the shared dev sets: each model is quantized with `quantizeModel` (calibration on
+// its train split), then its dev set runs through the Pipeline under each plan: the metric (accuracy, or entity
+// micro F1 over exact (start, end, type) spans), its drop against fp32, agreement with fp32's predictions, and the
+// wall time of the run.
+// Usage: node quant-accuracy.mjs MODELS_DIR DATA_DIR OUT.json [--device cpu] [--method percentile|max|mse]
+//        [--samples N] [--plans fp32,fully-quant:int8,...]
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pipeline, type PipelineTask, quantizeModel, toBatchInput } from '../../../packages/targets/src/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1]! : fallback;
+};
+const device = flag('--device', 'cpu') as 'cpu' | 'cuda';
+const method = flag('--method', 'percentile') as 'percentile' | 'max' | 'mse';
+const samples = Number(flag('--samples', '512'));
+const plans = flag('--plans', 'fp32,quant-ffn-only:int8,fully-quant:int8,fully-quant:fp8').split(',');
+const [modelsDir, dataDir, outPath] = args;
+if (!modelsDir || !dataDir || !outPath) throw new Error('usage: quant-accuracy MODELS_DIR DATA_DIR OUT.json [--device cpu] [--method ...]');
+
+type Span = { start: number; end: number; type: string };
+type Gold = { label?: number; spans?: Span[] };
+const MODELS: [string, PipelineTask, 'char' | undefined][] = [['chnsenticorp', 'classify', undefined], ['lcqmc', 'match', undefined], ['cluener', 'tag', 'char']];
+
+const readLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const spanKey = (s: Span) => `${s.start}:${s.end}:${s.type}`;
+
+function metric(task: PipelineTask, gold: Gold[], got: Record<string, unknown>[]): number {
+  if (task !== 'tag') return got.filter((g, i) => g.labelId === gold[i]!.label).length / gold.length;
+  let tp = 0, predicted = 0, expected = 0;
+  got.forEach((g, i) => {
+    const want = new Set(gold[i]!.spans!.map(spanKey));
+    const ents = g.entities as Span[];
+    tp += ents.filter((e) => want.has(spanKey(e))).length;
+    predicted += ents.length;
+    expected += want.size;
+  });
+  const p = tp / predicted, r = tp / expected;
+  return (2 * p * r) / (p + r);
+}
+
+const prediction = (task: PipelineTask, g: Record<string, unknown>) =>
+  task === 'tag' ? (g.entities as Span[]).map(spanKey).sort().join('|') : String(g.labelId);
+
+const rows: Record<string, unknown>[] = [];
+for (const [name, task, granularity] of MODELS) {
+  const model = join(modelsDir, name);
+  const gran = task === 'tag' ? granularity : undefined;
+  const calib = readLines(join(dataDir, name, 'train.jsonl')).map((x) => toBatchInput(task, x));
+  const dev = readLines(join(dataDir, name, 'dev.jsonl'));
+  const devInputs = dev.map((x) => toBatchInput(task, x));
+  const out = mkdtempSync(join(tmpdir(), `samp-q-${name}-`));
+  const t0 = performance.now();
+  const q = await quantizeModel({ model, task, calib, out, method, samples, granularity: gran, maxLength: 128 });
+  const calibMs = performance.now() - t0;
+  let base: string[] | undefined;
+  let baseMetric = 0;
+  for (const plan of plans) {
+    const [mode, dtype8] = plan.split(':') as [string, 'int8' | 'fp8' | undefined];
+    const precision = dtype8 ? { default: mode as 'fully-quant', dtype8 } : (mode as 'fp32');
+    const p = await Pipeline.load(out, { task, device, precision, granularity: gran, maxLength: 128 });
+    const start = performance.now();
+    const got = (await p.runChecked(devInputs)) as unknown as Record<string, unknown>[];
+    const ms = performance.now() - start;
+    p.dispose();
+    const m = metric(task, dev as Gold[], got);
+    const preds = got.map((g) => prediction(task, g));
+    if (!base) {
+      base = preds;
+      baseMetric = m;
+    }
+    const agree = preds.filter((x, i) => x === base![i]).length / preds.length;
+    const row = { model: name, task, plan, metric: m, drop: baseMetric - m, agreement: agree, devLines: dev.length, runMs: ms, method, samples: q.quant.calibration.samples, calibMs };
+    rows.push(row);
+    console.log(`${name.padEnd(13)} ${plan.padEnd(20)} ${task === 'tag' ? 'F1' : 'acc'} ${m.toFixed(4)}  drop ${(100 * (baseMetric - m)).toFixed(2)} pt  agree ${(100 * agree).toFixed(1)} %  ${(ms / 1000).toFixed(1)} s`);
+  }
+}
+writeFileSync(outPath, `${JSON.stringify({ date: new Date().toISOString(), device, method, samples, rows }, null, 2)}\n`);
