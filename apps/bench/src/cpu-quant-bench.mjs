@@ -5,12 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1] : fallback;
-};
+const flag = (name, fallback) => takeFlag(args, name, fallback);
 const shapes = flag('--shapes', '1x128,8x128,32x128').split(',').map((s) => s.split('x').map(Number));
 const iters = flag('--iters', '20');
 const [out] = args;

@@ -4,12 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { Encoder, randomBertWeights } from '../../../packages/encoder/src/index.js';
 import { type EncoderShape, runOp } from '../../../packages/kernels-cuda/src/index.js';
+import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1]! : fallback;
-};
+const flag = (name: string, fallback: string) => takeFlag(args, name, fallback);
 const device = flag('--device', 'cuda') as 'cuda' | 'cpu';
 const precisions = flag('--precision', device === 'cuda' ? 'fp16,fp32' : 'fp32').split(',') as ('fp16' | 'fp32')[];
 const points = flag('--points', device === 'cuda' ? '1x32,1x128,8x128,32x128,64x128' : '1x128,8x128')

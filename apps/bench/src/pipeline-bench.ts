@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCommand } from '../../../packages/cli/src/index.js';
 import { type Embedding, Pipeline, type PipelineTask, pairSimilarities, toBatchInput } from '../../../packages/targets/src/index.js';
+import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1]! : fallback;
-};
+const flag = (name: string, fallback: string) => takeFlag(args, name, fallback);
 const device = flag('--device', 'cpu') as 'cpu' | 'cuda';
 const precision = flag('--precision', device === 'cuda' ? 'fp16' : 'fp32') as 'fp32' | 'fp16';
 const minLines = Number(flag('--min-lines', device === 'cuda' ? '8000' : '0'));

@@ -8,12 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pipeline, type PipelineTask, quantizeModel, toBatchInput } from '../../../packages/targets/src/index.js';
+import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args.splice(i, 2)[1]! : fallback;
-};
+const flag = (name: string, fallback: string) => takeFlag(args, name, fallback);
 const device = flag('--device', 'cpu') as 'cpu' | 'cuda';
 const method = flag('--method', 'percentile') as 'percentile' | 'max' | 'mse';
 const samples = Number(flag('--samples', '512'));

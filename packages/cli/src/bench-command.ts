@@ -3,6 +3,7 @@
 import { Encoder, type PrecisionOption, clipsFromStats, randomBertWeights, readPlanFile } from '@samp/encoder';
 import type { EncoderInputs, EncoderShape } from '@samp/kernels-cuda';
 import type { BenchArgs } from './args.js';
+import { planSummary } from './plan-summary.js';
 
 /** BERT-base (Chinese vocabulary), the shape of the paper's and the anchors' benchmarks. */
 export const BERT_BASE: EncoderShape = {
@@ -50,12 +51,6 @@ function bertBase(args: BenchArgs, precision: PrecisionOption | undefined): Enco
   return Encoder.fromWeights(BERT_BASE, weights, { device: args.device, precision, calibration });
 }
 
-function summary(plan: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const p of plan) counts.set(p, (counts.get(p) ?? 0) + 1);
-  return counts.size === 1 ? plan[0]! : [...counts].map(([p, n]) => `${p} x${n}`).join(', ');
-}
-
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 export async function benchCommand(args: BenchArgs): Promise<BenchResult> {
@@ -70,7 +65,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchResult> {
     return {
       model: args.model,
       device: encoder.device.name,
-      plan: summary(encoder.plan),
+      plan: planSummary(encoder.plan),
       dtype8: dtypes.length > 0 ? dtypes.join(',') : null,
       batch: args.batch,
       seq: args.seq,

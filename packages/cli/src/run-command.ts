@@ -10,6 +10,7 @@ import type { RunArgs } from './args.js';
 import { type ErrorInfo, errorInfo } from './error-info.js';
 import { readJsonLines } from './jsonl.js';
 import { resultRecord } from './result-record.js';
+import { planSummary } from './plan-summary.js';
 import { progress } from './progress.js';
 
 type Extra = Record<string, unknown>;
@@ -34,13 +35,6 @@ function errorOf(line: number, error: unknown, extra: Extra): Slot {
 function record(slot: Slot, result?: PipelineResult): string {
   if ('error' in slot) return JSON.stringify({ ...slot.extra, line: slot.line, error: slot.error });
   return JSON.stringify({ ...slot.extra, ...resultRecord(result!) });
-}
-
-/** `fp16`, or `fp16 x10, fp32 x2` for a mixed plan. */
-function planSummary(plan: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const p of plan) counts.set(p, (counts.get(p) ?? 0) + 1);
-  return counts.size === 1 ? plan[0]! : [...counts].map(([p, n]) => `${p} x${n}`).join(', ');
 }
 
 export interface RunSummary {

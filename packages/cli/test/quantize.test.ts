@@ -3,31 +3,11 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.js';
+import { hasShared, samp, shared } from './harness.js';
 
 const example = resolve(import.meta.dirname, '../../../examples/classify/model');
-const shared = process.env.SAMP_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
-const hasShared = existsSync(join(shared, 'models'));
 const tmp = mkdtempSync(join(tmpdir(), 'samp-quantize-'));
-
-function sink() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write: (c, _e, cb) => {
-      chunks.push(String(c));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
-
-async function samp(args: string[]) {
-  const out = sink(), err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 const texts = ['这家酒店很好，服务周到', '房间太小了，隔音很差', '早餐丰富，位置方便', '不会再来了', '性价比很高', '前台态度冷淡', '环境不错', '设施陈旧'];
 const calib = join(tmp, 'calib.jsonl');

@@ -2,27 +2,11 @@
 // records with their line numbers, and usage errors exit with 2.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.js';
+import { hasShared, samp, shared } from './harness.js';
 
-const shared = process.env.SAMP_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
-const hasShared = existsSync(join(shared, 'models'));
 const tmp = mkdtempSync(join(tmpdir(), 'samp-cli-'));
-
-function sink() {
-  const chunks: string[] = [];
-  const stream = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
-  return { stream, text: () => chunks.join('') };
-}
-
-async function samp(args: string[]) {
-  const out = sink(), err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 function accuracy(devFile: string, outFile: string): number {
   const gold = readFileSync(devFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l).label as number);

@@ -43,18 +43,29 @@ function calibrate() {
 const stats = calibrate();
 const clips = clipsFromStats(stats, shape.layers, { method: 'max' });
 
-function compare(plan: LayerPlan[]) {
-  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: plan.map((p) => p.mode), calibration: clips });
-  const inp = batch(7, 1, 10);
-  const got = enc.forwardSync(inp).lastHiddenState;
+type Mode = 'fp32' | 'quant-ffn-only' | 'fully-quant';
+const input = batch(7, 1, 10);
+const ids = Array.from(input.inputIds), types = Array.from(input.tokenTypeIds);
+
+/** The native forward of `input` with these layer modes, and the layer plans the encoder resolved. */
+function runNative(modes: Mode[], dtype8: 'int8' | 'fp8') {
+  const layers = Object.fromEntries(modes.map((m, i) => [i, m]));
+  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', layers, dtype8 }, calibration: clips });
+  const got = enc.forwardSync(input).lastHiddenState;
+  const resolved = enc.layers;
   enc.dispose();
-  const want = referenceForward(shape, weights, plan, Array.from(inp.inputIds), Array.from(inp.tokenTypeIds));
-  const diffs = want.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
-  return { median: diffs[diffs.length >> 1]!, p99: diffs[Math.floor(diffs.length * 0.99)]!, got };
+  return { got, layers: resolved };
 }
 
+/** |native - reference| of every hidden value, sorted. */
+function sortedDiffs(got: Float32Array, want: Float64Array[]): number[] {
+  return want.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
+}
+
+const median = (sorted: number[]) => sorted[sorted.length >> 1]!;
+
 describe('8-bit layers on the cpu', () => {
-  const cases: [string, ('fp32' | 'quant-ffn-only' | 'fully-quant')[], 'int8' | 'fp8'][] = [
+  const cases: [string, Mode[], 'int8' | 'fp8'][] = [
     ['fully-quant int8', ['fully-quant', 'fully-quant', 'fully-quant'], 'int8'],
     ['quant-ffn-only int8', ['quant-ffn-only', 'quant-ffn-only', 'quant-ffn-only'], 'int8'],
     ['mixed int8', ['fp32', 'fully-quant', 'quant-ffn-only'], 'int8'],
@@ -65,26 +76,21 @@ describe('8-bit layers on the cpu', () => {
   for (const [name, modes, dtype8] of cases) {
     it(`${name} equals the reference arithmetic`, () => {
       const plan = modes.map((mode, i): LayerPlan => (mode === 'fp32' ? { mode } : { mode, dtype8, clips: clips[dtype8][i]! }));
-      const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', layers: Object.fromEntries(modes.map((m, i) => [i, m])), dtype8 }, calibration: clips });
-      expect(enc.layers).toEqual(plan);
-      const inp = batch(7, 1, 10);
-      const got = enc.forwardSync(inp).lastHiddenState;
-      enc.dispose();
-      const want = referenceForward(shape, weights, plan, Array.from(inp.inputIds), Array.from(inp.tokenTypeIds));
-      const diffs = want.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
+      const { got, layers } = runNative(modes, dtype8);
+      expect(layers).toEqual(plan);
+      const diffs = sortedDiffs(got, referenceForward(shape, weights, plan, ids, types));
       // the same arithmetic up to float rounding; an 8-bit value may round the other way at a tie-close boundary
-      expect(diffs[diffs.length >> 1]!).toBeLessThan(1e-5);
+      expect(median(diffs)).toBeLessThan(1e-5);
       expect(diffs[Math.floor(diffs.length * 0.98)]!).toBeLessThan(1e-3);
     });
   }
 
   it('tells the arithmetic apart: an fp32 reference does not pass as fully-quant', () => {
     const plan: LayerPlan[] = [0, 1, 2].map((i) => ({ mode: 'fully-quant', dtype8: 'int8', clips: clips.int8[i]! }));
-    const fp32 = referenceForward(shape, weights, plan.map(() => ({ mode: 'fp32' })), Array.from(batch(7, 1, 10).inputIds), Array.from(batch(7, 1, 10).tokenTypeIds));
-    const { got, median } = compare(plan);
-    expect(median).toBeLessThan(1e-5);
-    const d = fp32.flatMap((row, t) => Array.from(row, (x, j) => Math.abs(got[t * shape.hidden + j]! - x))).sort((a, b) => a - b);
-    expect(d[d.length >> 1]!).toBeGreaterThan(1e-3);
+    const { got } = runNative(['fully-quant', 'fully-quant', 'fully-quant'], 'int8');
+    expect(median(sortedDiffs(got, referenceForward(shape, weights, plan, ids, types)))).toBeLessThan(1e-5);
+    const fp32 = referenceForward(shape, weights, plan.map(() => ({ mode: 'fp32' })), ids, types);
+    expect(median(sortedDiffs(got, fp32))).toBeGreaterThan(1e-3);
   });
 
   it('calibration records the largest |x| at each point, as the fp32 forward sees it', () => {

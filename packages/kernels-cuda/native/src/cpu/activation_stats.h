@@ -28,9 +28,4 @@ class Histogram {
 /** The four points of each layer, in this order: input, ctx, ffn_in, ffn_mid. */
 constexpr int kStatPoints = 4;
 
-struct ActivationStats {
-  std::vector<Histogram> points;  // layers * kStatPoints
-  int64_t tokens = 0;
-};
-
 }  // namespace samp::cpu

@@ -9,17 +9,17 @@
 namespace samp::cpu {
 namespace {
 
-std::vector<float> copy_of(const float* p, int64_t n, const char* what) {
-  SAMP_REQUIRE(p != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
-  return std::vector<float>(p, p + n);
-}
-
 const float* weight(const float* p, const char* what) {
   SAMP_REQUIRE(p != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
   return p;
 }
 
 }  // namespace
+
+std::vector<float> copy_weight(const float* p, int64_t n, const char* what) {
+  weight(p, what);
+  return std::vector<float>(p, p + n);
+}
 
 void CpuWorkspace::resize(int64_t T, int64_t H, int64_t F) {
   h.resize(T * H), qkv.resize(T * 3 * H), ctx.resize(T * H), a.resize(T * H), f.resize(T * F);
@@ -46,14 +46,14 @@ CpuLayer::CpuLayer(const LayerWeights& w, const LayerPlan& plan, int64_t H, int6
     ffn1_ = gemm_pack_weight(ffn1, F, H);
     ffn2_ = gemm_pack_weight(ffn2, H, F);
   }
-  qkv_b_ = copy_of(w.qkv_b, 3 * H, "attention qkv bias");
-  attn_out_b_ = copy_of(w.attn_out_b, H, "attention.output.dense.bias");
-  ln1_g_ = copy_of(w.ln1_g, H, "attention.output.LayerNorm.weight");
-  ln1_b_ = copy_of(w.ln1_b, H, "attention.output.LayerNorm.bias");
-  ffn1_b_ = copy_of(w.ffn1_b, F, "intermediate.dense.bias");
-  ffn2_b_ = copy_of(w.ffn2_b, H, "output.dense.bias");
-  ln2_g_ = copy_of(w.ln2_g, H, "output.LayerNorm.weight");
-  ln2_b_ = copy_of(w.ln2_b, H, "output.LayerNorm.bias");
+  qkv_b_ = copy_weight(w.qkv_b, 3 * H, "attention qkv bias");
+  attn_out_b_ = copy_weight(w.attn_out_b, H, "attention.output.dense.bias");
+  ln1_g_ = copy_weight(w.ln1_g, H, "attention.output.LayerNorm.weight");
+  ln1_b_ = copy_weight(w.ln1_b, H, "attention.output.LayerNorm.bias");
+  ffn1_b_ = copy_weight(w.ffn1_b, F, "intermediate.dense.bias");
+  ffn2_b_ = copy_weight(w.ffn2_b, H, "output.dense.bias");
+  ln2_g_ = copy_weight(w.ln2_g, H, "output.LayerNorm.weight");
+  ln2_b_ = copy_weight(w.ln2_b, H, "output.LayerNorm.bias");
 }
 
 Q8 CpuLayer::q8_of(std::vector<int8_t>& buffer, float clip) const {

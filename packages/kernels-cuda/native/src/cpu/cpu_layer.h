@@ -13,6 +13,9 @@
 
 namespace samp::cpu {
 
+/** A copy of a host weight of n values; a missing one (null) is SAMP_INVALID_ARGUMENT naming `what`. */
+std::vector<float> copy_weight(const float* p, int64_t n, const char* what);
+
 /** Activations of a forward, reused across calls. `h` holds a layer's input and, after it, its output. */
 struct CpuWorkspace {
   std::vector<float> h, qkv, ctx, a, f;

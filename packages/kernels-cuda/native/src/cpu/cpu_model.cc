@@ -16,27 +16,23 @@ namespace {
 
 using cpu::CpuLayer;
 using cpu::PackedWeight;
-
-std::vector<float> copy_of(const float* p, int64_t n, const char* what) {
-  SAMP_REQUIRE(p != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
-  return std::vector<float>(p, p + n);
-}
+using cpu::copy_weight;
 
 class CpuModel final : public Model {
  public:
   CpuModel(const ModelConfig& c, const ModelWeights& w, const std::vector<LayerPlan>& plan) : c_(c) {
     const int64_t H = c.hidden, F = c.ffn;
-    word_ = copy_of(w.word, int64_t{c.vocab} * H, "word_embeddings");
-    position_ = copy_of(w.position, int64_t{c.max_positions} * H, "position_embeddings");
-    type_ = copy_of(w.token_type, int64_t{c.type_vocab} * H, "token_type_embeddings");
-    emb_g_ = copy_of(w.emb_ln_g, H, "embeddings.LayerNorm.weight");
-    emb_b_ = copy_of(w.emb_ln_b, H, "embeddings.LayerNorm.bias");
+    word_ = copy_weight(w.word, int64_t{c.vocab} * H, "word_embeddings");
+    position_ = copy_weight(w.position, int64_t{c.max_positions} * H, "position_embeddings");
+    type_ = copy_weight(w.token_type, int64_t{c.type_vocab} * H, "token_type_embeddings");
+    emb_g_ = copy_weight(w.emb_ln_g, H, "embeddings.LayerNorm.weight");
+    emb_b_ = copy_weight(w.emb_ln_b, H, "embeddings.LayerNorm.bias");
     SAMP_REQUIRE(static_cast<int32_t>(w.layers.size()) == c.layers, SAMP_INVALID, "Expected one weight set per layer");
     for (size_t i = 0; i < w.layers.size(); ++i) layers_.emplace_back(w.layers[i], plan[i], H, F);
     if (c.has_pooler) {
       SAMP_REQUIRE(w.pool_w != nullptr, SAMP_INVALID, "Expected the weight pooler.dense");
       pool_ = cpu::gemm_pack_weight(w.pool_w, H, H);
-      pool_b_ = copy_of(w.pool_b, H, "pooler.dense.bias");
+      pool_b_ = copy_weight(w.pool_b, H, "pooler.dense.bias");
     }
   }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "cpu/q8.h"
 #include "cpu/simd.h"
 #include "cpu/thread_pool.h"
 #include "cpu/vmath.h"
@@ -36,11 +37,6 @@ I8Kernel select_kernel() {
 const I8Kernel& kernel() {
   static const I8Kernel selected = select_kernel();
   return selected;
-}
-
-int8_t round_s8(float x) {
-  const float r = std::nearbyint(x);  // the default rounding mode: to nearest, ties to even
-  return static_cast<int8_t>(std::min(127.0f, std::max(-127.0f, r)));
 }
 
 void tile_scalar(const uint8_t* a8, const int8_t* b, const int32_t* /*shift*/, int64_t kq, int32_t* acc) {
@@ -74,7 +70,7 @@ void pack_tile(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, i
 
 SAMP_VECTOR_CLONES
 void store_tile(const int32_t* acc, int64_t rows, int64_t cols, const float* scale, const float* bias, Epilogue ep,
-                float* f, int8_t* q, float inv_q, int64_t ld) {
+                float* f, int8_t* q, float q_scale, int64_t ld) {
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* in = acc + i * kPanel;
     float y[kPanel];
@@ -88,32 +84,27 @@ void store_tile(const int32_t* acc, int64_t rows, int64_t cols, const float* sca
     if (f) {
       for (int64_t j = 0; j < cols; ++j) f[i * ld + j] = y[j];
     } else {
-      for (int64_t j = 0; j < cols; ++j) {
-        const float r = std::nearbyint(y[j] * inv_q);
-        q[i * ld + j] = static_cast<int8_t>(r > 127.0f ? 127.0f : (r < -127.0f ? -127.0f : r));
-      }
+      q8_encode_row(y, cols, q_scale, Dtype8::int8, q + i * ld);
     }
   }
 }
 
 }  // namespace
 
-void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales) {
+void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales, Dtype8 dtype) {
   for (int64_t j = 0; j < n; ++j) {
     const float* row = w + j * k;
     float amax = 0.0f;
     for (int64_t t = 0; t < k; ++t) amax = std::max(amax, std::fabs(row[t]));
-    const float s = amax > 0.0f ? amax / 127.0f : 1.0f;
+    const float s = amax > 0.0f ? amax / q8_max(dtype) : 1.0f;
     scales[j] = s;
-    const float inv = 1.0f / s;
-    for (int64_t t = 0; t < k; ++t) q[j * k + t] = round_s8(row[t] * inv);
+    q8_encode_row(row, k, s, dtype, q + j * k);
   }
 }
 
 void quantize_s8(const float* x, int64_t count, float scale, int8_t* q) {
   SAMP_REQUIRE(scale > 0.0f && std::isfinite(scale), SAMP_INVALID, "Expected a positive, finite quantization scale");
-  const float inv = 1.0f / scale;  // as every 8-bit producer does: x * (1 / scale)
-  for (int64_t i = 0; i < count; ++i) q[i] = round_s8(x[i] * inv);
+  q8_encode_row(x, count, scale, Dtype8::int8, q);
 }
 
 PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t n, int64_t k) {
@@ -155,7 +146,6 @@ void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const Packe
   const I8Kernel& kern = kernel();
   std::vector<float> scale(static_cast<size_t>(w.n));
   for (int64_t j = 0; j < w.n; ++j) scale[static_cast<size_t>(j)] = a_scale * w.scale[static_cast<size_t>(j)];
-  const float inv_q = 1.0f / out.q_scale;
   const int64_t tiles = (m + kTileRows - 1) / kTileRows;
   thread_local std::vector<uint8_t> buffer;  // A packed once, read by every task of this call
   buffer.resize(static_cast<size_t>(tiles * kTileRows * w.kq));
@@ -177,7 +167,7 @@ void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const Packe
         kern.tile(packed + (i0 + r0) * w.kq, panel, w.shift.data() + j0, w.kq, acc);
         const int64_t at = (i0 + r0) * out.ld + j0;
         store_tile(acc, std::min(kTileRows, rows - r0), cols, scale.data() + j0, bias ? bias + j0 : nullptr, ep,
-                   out.f ? out.f + at : nullptr, out.q ? out.q + at : nullptr, inv_q, out.ld);
+                   out.f ? out.f + at : nullptr, out.q ? out.q + at : nullptr, out.q_scale, out.ld);
       }
     }
   });

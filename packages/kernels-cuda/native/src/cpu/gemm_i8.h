@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cpu/gemm.h"
+#include "cpu/q8.h"
 
 namespace samp::cpu {
 
@@ -26,9 +27,10 @@ struct I8Out {
   int64_t ld = 0;
 };
 
-/** Symmetric per-output-channel quantization of a row-major [n, k] weight: scale = max|w| / 127 (1 for an
- * all-zero row), q = round-to-nearest-even(w / scale). */
-void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales);
+/** Symmetric per-output-channel quantization of a row-major [n, k] weight: scale = max|w| / q8_max(dtype) (1 for
+ * an all-zero row), q = the 8-bit encoding of w * (1 / scale) (INT8: round-to-nearest-even; FP8: E4M3 codes). */
+void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales,
+                                 Dtype8 dtype = Dtype8::int8);
 
 /** Symmetric per-tensor quantization: q = clamp(round-to-nearest-even(x * (1 / scale)), -127, 127). */
 void quantize_s8(const float* x, int64_t count, float scale, int8_t* q);

@@ -2,7 +2,6 @@
 #include "cpu/quant_linear.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "common/error.h"
 #include "cpu/thread_pool.h"
@@ -12,13 +11,10 @@ namespace {
 
 /** W rounded to E4M3 with a per-output-channel scale (max|w| / 448), then dequantized. */
 std::vector<float> e4m3_round_per_channel(const float* w, int64_t n, int64_t k) {
-  std::vector<float> out(static_cast<size_t>(n * k));
-  for (int64_t j = 0; j < n; ++j) {
-    float amax = 0.0f;
-    for (int64_t t = 0; t < k; ++t) amax = std::max(amax, std::fabs(w[j * k + t]));
-    const float s = amax > 0.0f ? amax / 448.0f : 1.0f, inv = 1.0f / s;
-    for (int64_t t = 0; t < k; ++t) out[static_cast<size_t>(j * k + t)] = s * e4m3_decode(e4m3_encode(w[j * k + t] * inv));
-  }
+  std::vector<int8_t> codes(static_cast<size_t>(n * k));
+  std::vector<float> scales(static_cast<size_t>(n)), out(static_cast<size_t>(n * k));
+  quantize_weight_per_channel(w, n, k, codes.data(), scales.data(), Dtype8::fp8);
+  for (int64_t j = 0; j < n; ++j) q8_decode_row(codes.data() + j * k, k, scales[j], Dtype8::fp8, out.data() + j * k);
   return out;
 }
 
