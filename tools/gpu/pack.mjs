@@ -1,7 +1,8 @@
 // Prepares .gpu/ (git-ignored) for a run on the GPU machine, which has CUDA, cmake and PyTorch but no Node.js,
-// no node_modules and no network: node itself, the Node-API headers, the bundled device scripts, the dev data and
-// the shared models with every word-embedding row that the first 100 dev inputs never use set to zero (so they
-// compress to almost nothing; outputs for those inputs are unchanged). Then run: bash tools/gpu/run.sh
+// no node_modules and no network: node itself, the Node-API headers, the bundled device scripts, the dev data, the
+// 512 train lines that `samp quantize --samples 512` calibrates on (spread evenly, as quantizeModel picks them), and
+// the shared models with every word-embedding row that none of those inputs uses set to zero (so they compress to
+// almost nothing; outputs for those inputs are unchanged). Then run: bash tools/gpu/run.sh
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,9 +17,13 @@ const gpu = join(root, '.gpu');
 const shared = process.env.SAMP_SHARED ?? resolve(root, '../shared');
 const require = createRequire(import.meta.url);
 const MODELS = { chnsenticorp: ['text'], lcqmc: ['text_a', 'text_b'], cluener: ['text'] };
-const COUNT = 100;
+const CALIB_SAMPLES = 512;
+const readLines = (path) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+/** The calibration lines of quantizeModel: n spread evenly over the file. */
+const spread = (lines, n) => (n >= lines.length ? lines : Array.from({ length: n }, (_, i) => lines[Math.floor((i * lines.length) / n)]));
+const calibLines = (name) => spread(readLines(join(shared, 'data', name, 'train.jsonl')), CALIB_SAMPLES);
 
-mkdirSync(join(gpu, 'data'), { recursive: true });
+mkdirSync(gpu, { recursive: true });
 const step = (what) => console.log(`gpu:pack: ${what}`);
 
 if (!existsSync(join(gpu, 'node.xz'))) {
@@ -34,8 +39,16 @@ for (const f of readdirSync(napi)) if (f.endsWith('.h')) copyFileSync(join(napi,
 const headers = dirname(require.resolve('node-api-headers/package.json', { paths: [join(root, 'packages/kernels-cuda')] }));
 cpSync(join(headers, 'include'), join(gpu, 'node-api-headers'), { recursive: true });
 
-step('dev data');
-for (const name of Object.keys(MODELS)) copyFileSync(join(shared, 'data', name, 'dev.jsonl'), join(gpu, 'data', `${name}.jsonl`));
+step('train and dev data');
+rmSync(join(gpu, 'data'), { recursive: true, force: true });
+for (const name of Object.keys(MODELS)) {
+  mkdirSync(join(gpu, 'data', name), { recursive: true });
+  copyFileSync(join(shared, 'data', name, 'dev.jsonl'), join(gpu, 'data', `${name}.jsonl`));
+  copyFileSync(join(shared, 'data', name, 'dev.jsonl'), join(gpu, 'data', name, 'dev.jsonl'));
+  writeFileSync(join(gpu, 'data', name, 'train.jsonl'), `${calibLines(name).join('\n')}\n`);
+}
+execFileSync('sh', ['-c', `tar -C "${join(gpu, 'data')}" -cf - . | xz -T2 -6 > "${join(gpu, 'data.tar.xz')}"`]);
+rmSync(join(gpu, 'data'), { recursive: true, force: true });
 
 step('models (unused embedding rows zeroed)');
 const staging = join(gpu, 'models');
@@ -49,8 +62,8 @@ for (const [name, fields] of Object.entries(MODELS)) {
     ...(name === 'cluener' ? { granularity: 'char' } : {}),
   });
   const used = new Set();
-  const lines = readFileSync(join(shared, 'data', name, 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
-  for (const line of lines.slice(0, COUNT)) {
+  const lines = [...readLines(join(shared, 'data', name, 'dev.jsonl')), ...calibLines(name)];
+  for (const line of lines) {
     const row = JSON.parse(line);
     const e = tk.encode(row[fields[0]], fields[1] ? row[fields[1]] : undefined);
     for (const id of e.ids) used.add(id);
@@ -75,6 +88,7 @@ for (const [entry, out] of [
   ['tools/gpu/src/check-cuda.ts', 'check.mjs'],
   ['apps/bench/src/encoder-bench.ts', 'bench.mjs'],
   ['apps/bench/src/pipeline-bench.ts', 'pipeline-bench.mjs'],
+  ['apps/bench/src/quant-accuracy.ts', 'quant-accuracy.mjs'],
 ]) {
   await bundleForNode(join(root, entry), join(gpu, out));
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu). Builds the addon with
 # the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and the three shared models
-# against them, benchmarks samp against PyTorch in the same run, and times samp run per task. Results go to $OUT.
+# against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit) against PyTorch in the
+# same run, measures the 8-bit plans' accuracy on cuda and cpu, and times samp run per task. Results go to $OUT.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
-mkdir -p "$OUT" /tmp/nb /tmp/models
+mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
 xz -dc .gpu/node.xz > /tmp/nb/node && chmod +x /tmp/nb/node && export PATH=/tmp/nb:$PATH
 xz -dc .gpu/models.tar.xz | tar -x -C /tmp/models
+xz -dc .gpu/data.tar.xz | tar -x -C /tmp/data
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
 
 echo "== build"
@@ -21,19 +23,24 @@ FIXTURES=packages/encoder/fixtures
 if [[ "${SKIP_FIXTURES:-0}" != 1 ]]; then
   step fixtures
   FIXTURES="$OUT/fixtures"
-  python3 packages/encoder/scripts/gen-fixtures.py /tmp/models .gpu/data "$FIXTURES"
+  python3 packages/encoder/scripts/gen-fixtures.py /tmp/models /tmp/data "$FIXTURES"
 fi
 step check
 node .gpu/check.mjs /tmp/models "$FIXTURES" "$OUT/check.json"
 if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   step "bench samp"
-  node .gpu/bench.mjs "$OUT/bench-samp.json"
+  node .gpu/bench.mjs "$OUT/bench-samp.json" --precision "${BENCH_PRECISIONS:-fp16,fp32}"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || step "bench torch"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/bench-torch.json"
 fi
+if [[ "${QUANT_ACCURACY:-0}" == 1 ]]; then
+  step "8-bit accuracy (cuda and cpu, same calibration)"
+  node .gpu/quant-accuracy.mjs /tmp/models /tmp/data "$OUT/quant-accuracy-cuda.json" --devices cpu,cuda \
+    --plans fp32,quant-ffn-only:int8,fully-quant:int8,quant-ffn-only:fp8,fully-quant:fp8
+fi
 if [[ "${PIPELINE:-1}" == 1 ]]; then
   step "bench pipeline (samp run per task: tokenize / encoder / head)"
-  node .gpu/pipeline-bench.mjs /tmp/models .gpu/data "$OUT/bench-pipeline-cuda.json" --device cuda
+  node .gpu/pipeline-bench.mjs /tmp/models /tmp/data "$OUT/bench-pipeline-cuda.json" --device cuda
 fi
 if [[ "${PROFILE:-0}" == 1 ]]; then
   step profile
@@ -50,8 +57,10 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
 fi
 if [[ "${OP_TIMES:-0}" == 1 ]]; then
   step "op times"
-  for pt in 64x128 8x128 1x32; do
-    echo "fp16 $pt" && SAMP_CUDA_OP_TIMES=1 node .gpu/bench.mjs /tmp/p.json --precision fp16 --points $pt --iters 20
+  for p in ${OP_TIMES_PRECISIONS:-fp16}; do
+    for pt in ${OP_TIMES_POINTS:-64x128 8x128 1x32}; do
+      echo "$p $pt" && SAMP_CUDA_OP_TIMES=1 node .gpu/bench.mjs /tmp/p.json --precision $p --points $pt --iters 20
+    done
   done 2>&1 | tee "$OUT/op-times.txt"
 fi
 if [[ "${NCU:-0}" == 1 ]]; then

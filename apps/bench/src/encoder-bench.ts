@@ -1,15 +1,18 @@
 // BERT-base-shaped encoder (12 layers, hidden 768, 12 heads, FFN 3072, random weights): median ms per
-// device-side forward at the issue's (batch, seq) points, all tokens valid.
-// Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32] [--points 1x32,1x128] [--iters N]
+// device-side forward at the issue's (batch, seq) points, all tokens valid. 8-bit plans are written MODE:DTYPE8
+// (e.g. fully-quant:fp8; a third part `mma` runs FP8 on the own kernels instead of cuBLASLt), calibrated on random
+// tokens on the cpu (max clips; timing only).
+// Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32,fully-quant:int8] [--points 1x32,1x128]
+//        [--iters N]
 import { writeFileSync } from 'node:fs';
-import { Encoder, randomBertWeights } from '../../../packages/encoder/src/index.js';
+import { type CalibrationClips, Encoder, clipsFromStats, randomBertWeights } from '../../../packages/encoder/src/index.js';
 import { type EncoderShape, runOp } from '../../../packages/kernels-cuda/src/index.js';
 import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => takeFlag(args, name, fallback);
 const device = flag('--device', 'cuda') as 'cuda' | 'cpu';
-const precisions = flag('--precision', device === 'cuda' ? 'fp16,fp32' : 'fp32').split(',') as ('fp16' | 'fp32')[];
+const precisions = flag('--precision', device === 'cuda' ? 'fp16,fp32' : 'fp32').split(',');
 const points = flag('--points', device === 'cuda' ? '1x32,1x128,8x128,32x128,64x128' : '1x128,8x128')
   .split(',')
   .map((p) => p.split('x').map(Number) as [number, number]);
@@ -22,8 +25,26 @@ const shape: EncoderShape = {
 const weights = randomBertWeights(shape, 7);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 const rows: unknown[] = [];
+let calibration: CalibrationClips | undefined;
+function calibrated(): CalibrationClips {
+  if (calibration) return calibration;
+  const calib = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'fp32' });
+  for (let i = 0; i < 2; i++) {
+    const n = 4 * 128;
+    const inputIds = Int32Array.from({ length: n }, (_, j) => (j % 128 === 0 ? 101 : 1000 + ((j * 7919 + i * 104729) % (shape.vocab - 1000))));
+    calib.calibrate({ inputIds, batch: 4, seqLen: 128 });
+  }
+  calibration = clipsFromStats(calib.calibrationStats(), shape.layers, { method: 'max' });
+  calib.dispose();
+  return calibration;
+}
 for (const precision of precisions) {
-  const enc = Encoder.fromWeights(shape, weights, { device, precision });
+  const [mode, dtype8, kernel] = precision.split(':') as [string, 'int8' | 'fp8' | undefined, string | undefined];
+  process.env.SAMP_CUDA_FP8_LT = kernel === 'mma' ? '0' : '1';
+  const enc = dtype8
+    ? Encoder.fromWeights(shape, weights, { device, precision: { default: mode as 'fully-quant', dtype8 }, calibration: calibrated() })
+    : Encoder.fromWeights(shape, weights, { device, precision: mode as 'fp16' });
+  if (enc.planNotes.length > 0) console.log(`${precision}: ${enc.planNotes.join('; ')}`);
   for (const [batch, seqLen] of points) {
     const n = batch * seqLen;
     const inputIds = Int32Array.from({ length: n }, (_, i) => (i * 7919) % shape.vocab);

@@ -92,13 +92,22 @@ export function autoDtype8(device: Device): Dtype8 | undefined {
 /**
  * Each layer's plan for `device`. Quantized layers take their clips from `calibration` (a plan that quantizes a
  * layer of an uncalibrated model is SAMP_NOT_CALIBRATED). Fallbacks, each noted: float precisions the device
- * lacks run in its default float precision; 8-bit layers the device cannot run run in float.
+ * lacks run in its default float precision; an 8-bit type the device lacks is replaced by the other where it runs
+ * that one; 8-bit layers the device cannot run at all run in float.
  */
 export function resolvePlan(option: PrecisionOption | undefined, device: Device, layers: number, calibration?: CalibrationClips): ResolvedPlan {
   const floatDefault: LayerMode = device.kind === 'cuda' ? 'fp16' : 'fp32';
   const { modes, dtype8: wanted } = planModes(option, layers, floatDefault);
   const notes: string[] = [];
-  const dtype8: Dtype8 | undefined = wanted === 'auto' ? autoDtype8(device) : wanted;
+  let dtype8: Dtype8 | undefined = wanted === 'auto' ? autoDtype8(device) : wanted;
+  if (dtype8 !== undefined && device.eightBit[dtype8] === 'none' && modes.some(isQuantized)) {
+    // the other 8-bit type, where the device runs it (e.g. INT8 for FP8 before sm_89)
+    const other: Dtype8 = dtype8 === 'fp8' ? 'int8' : 'fp8';
+    if (device.eightBit[other] !== 'none') {
+      notes.push(`${dtype8} does not run on ${device.name}: the 8-bit layers run ${other}`);
+      dtype8 = other;
+    }
+  }
   const planned = modes.map((mode, i): LayerPlan => {
     if (!isQuantized(mode)) return { mode: device.modes.includes(mode) ? mode : floatDefault };
     if (!calibration) {

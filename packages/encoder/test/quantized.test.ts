@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EncoderShape, type LayerPlan, SampError } from '@samp/kernels-cuda';
+import { type Device, type EncoderShape, type LayerPlan, SampError } from '@samp/kernels-cuda';
 import { describe, expect, it } from 'vitest';
 import {
   Encoder,
@@ -128,6 +128,24 @@ describe('8-bit layers on the cpu', () => {
     expect(r.layers.map((l) => l.mode)).toEqual(['fp32', 'fully-quant', 'fp32']);
     expect(r.notes.join('\n')).toMatch(/fp16, which the cpu device does not run/);
     expect(r.notes.join('\n')).toMatch(/fp8 runs emulated/);
+  });
+
+  it('runs the other 8-bit type where the device lacks the one asked for, and says so', () => {
+    // a device described as an sm_80 GPU: INT8 tensor cores, no FP8
+    const ampere: Device = {
+      kind: 'cuda', index: 0, name: 'A100 (sm_80)', precisions: ['fp32', 'fp16', 'bf16'],
+      modes: ['fp32', 'fp16', 'bf16', 'quant-ffn-only', 'fully-quant'], eightBit: { int8: 'native', fp8: 'none' }, supports: () => true,
+    };
+    const r = resolvePlan({ default: 'fully-quant', layers: { 2: 'fp16' }, dtype8: 'fp8' }, ampere, 3, clips);
+    expect(r.layers.map((l) => [l.mode, l.dtype8])).toEqual([['fully-quant', 'int8'], ['fully-quant', 'int8'], ['fp16', undefined]]);
+    expect(r.layers[0]!.clips).toEqual(clips.int8[0]);
+    expect(r.notes.join('\n')).toMatch(/fp8 does not run on A100 \(sm_80\): the 8-bit layers run int8/);
+    expect(resolvePlan({ default: 'fully-quant' }, ampere, 3, clips).layers.map((l) => l.dtype8)).toEqual(['int8', 'int8', 'int8']);
+    // a device with no 8-bit type at all runs the layers in float
+    const none: Device = { ...ampere, eightBit: { int8: 'none', fp8: 'none' } };
+    const f = resolvePlan({ default: 'quant-ffn-only', dtype8: 'int8' }, none, 3, clips);
+    expect(f.layers.map((l) => l.mode)).toEqual(['fp16', 'fp16', 'fp16']);
+    expect(f.notes.join('\n')).toMatch(/3 layer\(s\) asked for quant-ffn-only int8/);
   });
 
   it('loads the plan and clips of a samp.json sidecar; --plan overrides the plan only; bad sidecars are refused', async () => {

@@ -76,9 +76,10 @@ function cudaDevice(index: number): Device {
     index,
     name: `${d.name} (sm_${d.major}${d.minor})`,
     precisions: Object.freeze(['fp32', 'fp16', 'bf16'] as const),
-    modes: Object.freeze(['fp32', 'fp16', 'bf16'] as const),
-    eightBit: Object.freeze({ int8: 'none', fp8: 'none' } as const),
-    supports: (op: Op, precision: Precision) => Ops.includes(op) && op !== 'gemm_i8' && ['fp32', 'fp16', 'bf16'].includes(precision),
+    modes: Object.freeze(['fp32', 'fp16', 'bf16', 'quant-ffn-only', 'fully-quant'] as const),
+    // INT8 tensor cores from sm_80, FP8 (E4M3) from sm_89
+    eightBit: Object.freeze({ int8: 'native', fp8: d.major * 10 + d.minor >= 89 ? 'native' : 'none' } as const),
+    supports: (op: Op, precision: Precision) => Ops.includes(op) && ['fp32', 'fp16', 'bf16'].includes(precision),
   });
 }
 

@@ -1,10 +1,11 @@
-// Runs on the GPU machine: every CUDA op against the CPU op, and the three shared models on cpu / cuda against
-// the PyTorch fixtures. Usage: node check.mjs MODELS_DIR FIXTURES_DIR REPORT.json
+// Runs on the GPU machine: every CUDA op against the CPU op, the three shared models on cpu / cuda against the
+// PyTorch fixtures, and their 8-bit plans on cuda against the same plans on the cpu (the oracle: same calibration,
+// same arithmetic). Usage: node check.mjs MODELS_DIR FIXTURES_DIR REPORT.json
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Encoder } from '../../../packages/encoder/src/index.js';
+import { Encoder, clipsFromStats } from '../../../packages/encoder/src/index.js';
 import { compare, emptyComparison, loadFixture, padded, readClassifier } from '../../../packages/encoder/test/fixtures.js';
-import { listDevices, runOp } from '../../../packages/kernels-cuda/src/index.js';
+import { type EncoderOutputs, listDevices, runOp } from '../../../packages/kernels-cuda/src/index.js';
 import { maxAbsDiff, opCases } from '../../../packages/kernels-cuda/test/op-cases.js';
 
 const [models, fixtures, reportPath] = process.argv.slice(2) as [string, string, string];
@@ -23,6 +24,24 @@ for (const c of opCases()) {
     } catch (error) {
       opFailures++;
       ops.push({ case: c.name, precision, error: String(error) });
+    }
+  }
+}
+// INT8 GEMM: the tensor-core kernel against the CPU's VNNI / AVX2 kernel (integer products are exact on both)
+let seed = 11;
+const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * scale);
+for (const [m, n, k] of [[1, 16, 32], [37, 48, 80], [300, 768, 768], [1000, 3072, 768], [129, 768, 3072]] as const) {
+  for (const epilogue of [0, 1, 2] as const) {
+    const call = { op: 'gemm_i8' as const, f: [rand(m * k, 4), rand(n * k, 0.2), Float32Array.of(2 / 127), ...(epilogue ? [rand(n, 1)] : [])], dims: [m, n, k], epilogue };
+    const name = `gemm_i8 ${m}x${n}x${k} epilogue ${epilogue}`;
+    try {
+      const err = maxAbsDiff(runOp('cuda', call), runOp('cpu', call));
+      const pass = err <= 1e-3;
+      if (!pass) opFailures++;
+      ops.push({ case: name, precision: 'int8', maxAbs: err, tolerance: 1e-3, pass });
+    } catch (error) {
+      opFailures++;
+      ops.push({ case: name, precision: 'int8', error: String(error) });
     }
   }
 }
@@ -53,4 +72,72 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
   }
 }
 report.models = results;
+
+// 8-bit plans: cuda against cpu with the same clips (calibrated on the fixture inputs, percentile)
+const argmaxAt = (a: Float32Array, at: number, n: number) => {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (a[at + j]! > a[at + best]!) best = j;
+  return best;
+};
+function logitsOf(out: EncoderOutputs, b: number, t: number | undefined, head: { w: Float32Array; b: Float32Array }, labels: number) {
+  const H = out.hidden;
+  const x = t === undefined ? out.pooled! : out.lastHiddenState;
+  const at = t === undefined ? b * H : (b * out.seqLen + t) * H;
+  const logits = new Float32Array(labels);
+  for (let l = 0; l < labels; l++) {
+    let s = head.b[l]!;
+    for (let k = 0; k < H; k++) s += head.w[l * H + k]! * x[at + k]!;
+    logits[l] = s;
+  }
+  return logits;
+}
+const quantized: unknown[] = [];
+for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
+  const fixture = loadFixture(join(fixtures, `${name}.json.gz`));
+  const dir = join(models, name);
+  const head = readClassifier(dir, fixture.hiddenSize, fixture.numLabels);
+  const tokenLevel = name === 'cluener';
+  const fp32 = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
+  for (let i = 0; i < fixture.cases.length; i += 16) fp32.calibrate(padded(fixture.cases.slice(i, i + 16)));
+  const calibration = clipsFromStats(fp32.calibrationStats(), fp32.shape.layers, { method: 'percentile' });
+  fp32.dispose();
+  for (const [mode, dtype8, lt] of [['fully-quant', 'int8', '1'], ['quant-ffn-only', 'int8', '1'], ['fully-quant', 'fp8', '1'], ['fully-quant', 'fp8', '0'], ['quant-ffn-only', 'fp8', '1']] as const) {
+    const plan = `${mode}:${dtype8}${dtype8 === 'fp8' ? (lt === '1' ? ' (cuBLASLt where it runs)' : ' (own kernels)') : ''}`;
+    try {
+      process.env.SAMP_CUDA_FP8_LT = lt;
+      const precision = { default: mode, dtype8 };
+      const cpu = await Encoder.load(dir, { device: 'cpu', precision, calibration });
+      const cuda = await Encoder.load(dir, { device: 'cuda', precision, calibration });
+      let maxHidden = 0, maxPooled = 0, agree = 0, total = 0;
+      for (let i = 0; i < fixture.cases.length; i += 16) {
+        const cases = fixture.cases.slice(i, i + 16);
+        const inputs = padded(cases);
+        const [a, b] = [await cpu.forward(inputs), await cuda.forward(inputs)];
+        cases.forEach((c, bi) => {
+          const H = a.hidden;
+          for (let t = 0; t < c.ids.length; t++) {
+            const at = (bi * a.seqLen + t) * H;
+            for (let j = 0; j < H; j++) maxHidden = Math.max(maxHidden, Math.abs(a.lastHiddenState[at + j]! - b.lastHiddenState[at + j]!));
+          }
+          if (a.pooled && b.pooled) for (let j = 0; j < H; j++) maxPooled = Math.max(maxPooled, Math.abs(a.pooled[bi * H + j]! - b.pooled[bi * H + j]!));
+          const positions = tokenLevel ? c.ids.map((_, t) => t) : [undefined];
+          for (const t of positions) {
+            total++;
+            if (argmaxAt(logitsOf(a, bi, t, head, fixture.numLabels), 0, fixture.numLabels) === argmaxAt(logitsOf(b, bi, t, head, fixture.numLabels), 0, fixture.numLabels)) agree++;
+          }
+        });
+      }
+      cpu.dispose();
+      cuda.dispose();
+      const row = { model: name, plan, maxHidden, maxPooled, agree, total, agreement: agree / total, notes: cuda.planNotes };
+      quantized.push(row);
+      console.log(name, plan, JSON.stringify(row));
+    } catch (error) {
+      quantized.push({ model: name, plan, error: String(error) });
+      console.log(name, plan, String(error));
+    }
+  }
+}
+delete process.env.SAMP_CUDA_FP8_LT;
+report.quantized = quantized;
 writeFileSync(reportPath, JSON.stringify(report, null, 1));

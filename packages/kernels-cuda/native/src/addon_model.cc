@@ -136,9 +136,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
         model_ = cpu_model_create(c, w, plan);
       } else if (device == "cuda") {
 #if SAMP_WITH_CUDA
-        std::vector<LayerMode> modes;
-        for (const LayerPlan& p : plan) modes.push_back(p.mode);
-        model_ = cuda_model_create(c, w, modes, info[1].As<Napi::Number>().Int32Value());
+        model_ = cuda_model_create(c, w, plan, info[1].As<Napi::Number>().Int32Value());
 #else
         SAMP_REQUIRE(false, SAMP_DEVICE_UNAVAILABLE, "This build has no CUDA backend");
 #endif

@@ -44,7 +44,7 @@ std::unique_ptr<Model> cpu_model_create(const ModelConfig& config, const ModelWe
 
 #if SAMP_WITH_CUDA
 std::unique_ptr<Model> cuda_model_create(const ModelConfig& config, const ModelWeights& weights,
-                                         const std::vector<LayerMode>& plan, int32_t device);
+                                         const std::vector<LayerPlan>& plan, int32_t device);
 #endif
 
 inline void Model::calibrate(const ForwardInputs&) {

@@ -1,9 +1,11 @@
 // Fused multi-head self-attention over packed (padding-free) sequences, reading the QKV GEMM's output directly.
 // fp16/bf16 with head size 64: tensor cores (mma.sync m16n8k16), flash-style online softmax over 64-key tiles with
 // scores and output in registers, so any length runs in fixed shared memory. Otherwise: a warp per query on CUDA cores (fp32 and other head sizes).
+#include "cuda/async_copy.cuh"
 #include "cuda/check.h"
 #include "cuda/device_math.cuh"
 #include "cuda/kernels.cuh"
+#include "cuda/q8.cuh"
 
 namespace samp::cuda {
 namespace {
@@ -22,24 +24,8 @@ __device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, in
     const int r = v / (kD / 8), c = (v % (kD / 8)) * 8;
     const bool in = row0 + r < len;
     const T* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
-    const uint32_t at = static_cast<uint32_t>(__cvta_generic_to_shared(dst + r * kLdh + c));
-#if __CUDA_ARCH__ >= 800
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(at), "l"(src), "r"(in ? 16 : 0));
-#endif
+    cp_async16(smem_addr(dst + r * kLdh + c), src, in);
   }
-}
-
-__device__ __forceinline__ void cp_async_commit() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::);
-#endif
-}
-
-template <int Pending>
-__device__ __forceinline__ void cp_async_wait() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending));
-#endif
 }
 
 /** B fragment of P V (16 keys x 8 dims) from the row-major V tile, transposed on the way by ldmatrix. */
@@ -84,6 +70,13 @@ __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uin
 #endif
 }
 
+__device__ __forceinline__ void store_q8x2(const Q8Store& q, int64_t at, float lo, float hi) {
+  char2 v;
+  v.x = q8_encode(lo, q.inv_scale, q.fp8);
+  v.y = q8_encode(hi, q.inv_scale, q.fp8);
+  *reinterpret_cast<char2*>(q.data + at) = v;
+}
+
 __device__ __forceinline__ uint32_t lds32(const void* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
 /** 2^x in one instruction (ex2.approx.ftz: relative error about 2^-22, denormals flushed; exp2(-inf) = 0). */
@@ -98,7 +91,7 @@ __device__ __forceinline__ float fast_exp2(float x) {
 // registers, and a row's max and sum need two shuffles inside the quad of threads sharing it.
 template <typename T>
 __global__ void __launch_bounds__(kWarps * 32)
-    attention_mma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale_log2, T* ctx) {
+    attention_mma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale_log2, T* ctx, Q8Store q) {
   __shared__ __align__(16) T qs[kTile * kLdh];
   __shared__ __align__(16) T ks[2][kTile * kLdh];  // double-buffered: the next tile loads while this one is used
   __shared__ __align__(16) T vs[2][kTile * kLdh];
@@ -202,6 +195,11 @@ __global__ void __launch_bounds__(kWarps * 32)
 #pragma unroll
   for (int j = 0; j < kD / 8; ++j) {
     const int col = h * kD + 8 * j + 2 * t;
+    if (q.data) {
+      if (qa0 < len) store_q8x2(q, (first + qa0) * hidden + col, o[j][0] * i0, o[j][1] * i0);
+      if (qa1 < len) store_q8x2(q, (first + qa1) * hidden + col, o[j][2] * i1, o[j][3] * i1);
+      continue;
+    }
     if (qa0 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa0) * hidden + col) = pack2<T>(o[j][0] * i0, o[j][1] * i0);
     if (qa1 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa1) * hidden + col) = pack2<T>(o[j][2] * i1, o[j][3] * i1);
   }
@@ -211,7 +209,7 @@ constexpr int kRowsPerBlock = 8;  // one warp per query
 
 template <typename T>
 __global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int heads, int head_dim, float scale,
-                                      T* ctx) {
+                                      T* ctx, Q8Store out8) {
   extern __shared__ float scratch[];  // per warp: head_dim query values, then max_len scores
   const int b = blockIdx.z, h = blockIdx.y, warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   const int q = blockIdx.x * kRowsPerBlock + warp;
@@ -245,15 +243,20 @@ __global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int 
   for (int d = lane; d < head_dim; d += 32) {
     float acc = 0.0f;
     for (int j = 0; j < len; ++j) acc += scores[j] * to_f32<T>(qkv[(first + j) * stride + 2 * hidden + h * head_dim + d]);
-    ctx[(first + q) * hidden + h * head_dim + d] = from_f32<T>(acc * inv);
+    const int64_t at = (first + q) * hidden + h * head_dim + d;
+    if (out8.data) {
+      out8.data[at] = q8_encode(acc * inv, out8.inv_scale, out8.fp8);
+    } else {
+      ctx[at] = from_f32<T>(acc * inv);
+    }
   }
 }
 
 template <typename T>
 void launch_mma(dim3 grid, const void* qkv, const int32_t* offsets, int64_t heads, float scale, void* ctx,
-                cudaStream_t stream) {
+                const Q8Store& q, cudaStream_t stream) {
   attention_mma_kernel<T><<<grid, kWarps * 32, 0, stream>>>(static_cast<const T*>(qkv), offsets, static_cast<int>(heads),
-                                                           scale * 1.4426950408889634f, static_cast<T*>(ctx));
+                                                           scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
   SAMP_CUDA_LAUNCHED();
 }
 
@@ -261,7 +264,7 @@ void launch_mma(dim3 grid, const void* qkv, const int32_t* offsets, int64_t head
 
 // ---- launchers ----
 void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t batch, int64_t heads,
-                      int64_t head_dim, int64_t max_len, void* ctx, cudaStream_t stream) {
+                      int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q, cudaStream_t stream) {
   SAMP_REQUIRE(batch > 0 && batch <= 65535 && heads > 0 && heads <= 65535 && max_len > 0, SAMP_INVALID,
                "attention: bad sizes");
   const float scale = 1.0f / sqrtf(static_cast<float>(head_dim));
@@ -269,9 +272,9 @@ void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t
     const dim3 grid(static_cast<unsigned>((max_len + kTile - 1) / kTile), static_cast<unsigned>(heads),
                     static_cast<unsigned>(batch));
     if (dt == DType::f16) {
-      launch_mma<__half>(grid, qkv, offsets, heads, scale, ctx, stream);
+      launch_mma<__half>(grid, qkv, offsets, heads, scale, ctx, q, stream);
     } else {
-      launch_mma<__nv_bfloat16>(grid, qkv, offsets, heads, scale, ctx, stream);
+      launch_mma<__nv_bfloat16>(grid, qkv, offsets, heads, scale, ctx, q, stream);
     }
     return;
   }
@@ -282,7 +285,7 @@ void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t
   SAMP_DISPATCH_DTYPE(dt, T,
                       attention_rows_kernel<T><<<grid, kRowsPerBlock * 32, smem, stream>>>(
                           static_cast<const T*>(qkv), offsets, static_cast<int>(heads),
-                          static_cast<int>(head_dim), scale, static_cast<T*>(ctx)));
+                          static_cast<int>(head_dim), scale, static_cast<T*>(ctx), q));
   SAMP_CUDA_LAUNCHED();
 }
 

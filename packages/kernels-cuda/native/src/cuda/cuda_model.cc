@@ -1,6 +1,10 @@
-// The encoder on CUDA: weights uploaded once in the layer's dtype, activations in one arena (grown, never
-// allocated per call), padding removed (packed tokens, rounded up to a multiple of 16 rows), and the whole
-// forward for a (batch, seq, rows) bucket captured once as a CUDA graph and replayed.
+// The encoder on CUDA: weights uploaded once (floats in the model's dtype; the GEMMs of 8-bit layers quantized per
+// output channel), activations in one arena (grown, never allocated per call), padding removed (packed tokens,
+// rounded up to a multiple of 16 rows), and the whole forward for a (batch, seq, rows) bucket captured once as a
+// CUDA graph and replayed. Each layer runs its plan's mode: 8-bit layers follow the CPU backend's numerics
+// (cpu/cpu_layer.cc): the embedding / previous LayerNorm writes a fully-quant layer's input 8-bit, attention writes
+// its context 8-bit, LayerNorm 1 writes the FFN input 8-bit, the FFN1 epilogue applies GELU and writes 8-bit, and
+// the residuals of a fully-quant layer are the 8-bit tensors.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -12,9 +16,11 @@
 #include "common/model.h"
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/gemm8.h"
 #include "cuda/gemm_lt.h"
 #include "cuda/kernels.cuh"
 #include "cuda/op_timer.h"
+#include "cuda/weight_upload.h"
 
 namespace samp {
 namespace {
@@ -22,26 +28,39 @@ namespace {
 using cuda::Carver;
 using cuda::DeviceBuffer;
 using cuda::DType;
+using cuda::Gemm8Weights;
 using cuda::GemmEpilogue;
+using cuda::Q8Load;
+using cuda::Q8Store;
+using cuda::Q8Tensor;
 
 constexpr int64_t kRowMultiple = 16;
 constexpr size_t kMaxGraphs = 64;
 constexpr size_t kMaxSeen = 4096;
 
 struct CudaLayer {
-  void *qkv_w, *qkv_b, *attn_out_w, *attn_out_b, *ffn1_w, *ffn1_b, *ffn2_w, *ffn2_b;
-  float *ln1_g, *ln1_b, *ln2_g, *ln2_b;
+  LayerPlan plan;
+  bool full = false, ffn8 = false;  // fully-quant; 8-bit FFN (quant-ffn-only or fully-quant)
+  // float GEMMs (null where 8-bit)
+  void *qkv_w = nullptr, *qkv_b = nullptr, *attn_out_w = nullptr, *attn_out_b = nullptr;
+  void *ffn1_w = nullptr, *ffn1_b = nullptr, *ffn2_w = nullptr, *ffn2_b = nullptr;
+  Gemm8Weights qkv8, attn_out8, ffn1_8, ffn2_8;
+  float *ln1_g = nullptr, *ln1_b = nullptr, *ln2_g = nullptr, *ln2_b = nullptr;
+  float* ffn_mid_inv = nullptr;  // device 1 / scale of the GELU output (cuBLASLt FP8 output scale)
+  /** The 8-bit tensors at the layer's quantization points (data: the model's shared buffers). */
+  Q8Tensor in, ctx, ffn_in, ffn_mid;
 };
 
 class CudaModel final : public Model {
  public:
-  CudaModel(const ModelConfig& c, const ModelWeights& w, DType dt, int32_t device)
-      : c_(c), dt_(dt), device_(device) {
+  CudaModel(const ModelConfig& c, const ModelWeights& w, const std::vector<LayerPlan>& plan, DType dt, int32_t device)
+      : c_(c), plan_(plan), dt_(dt), device_(device) {
     SAMP_CUDA_CHECK(cudaSetDevice(device_));
     SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     gemm_ = std::make_unique<cuda::LtGemm>();
-    const char* graphs = std::getenv("SAMP_CUDA_GRAPHS");
-    use_graphs_ = !(graphs && std::strcmp(graphs, "0") == 0) && !timer_.enabled();
+    use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
+    lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
+    for (const LayerPlan& p : plan_) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
     layout_weights(measure, w, false);
     weights_ = DeviceBuffer(measure.used());
@@ -116,53 +135,60 @@ class CudaModel final : public Model {
 
  private:
   // ---- weights ----
-  void* put(Carver& carve, const float* src, int64_t n, bool upload, const char* what, bool keep_f32 = false) {
-    SAMP_REQUIRE(src != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
-    const size_t es = keep_f32 ? 4 : cuda::dtype_size(dt_);
-    void* dst = carve.take(static_cast<size_t>(n) * es);
-    if (!upload) return nullptr;
-    if (keep_f32 || dt_ == DType::f32) {
-      SAMP_CUDA_CHECK(cudaMemcpyAsync(dst, src, sizeof(float) * n, cudaMemcpyHostToDevice, stream_));
-      return dst;
-    }
-    if (staging_.size() < sizeof(float) * n) {
-      SAMP_CUDA_CHECK(cudaStreamSynchronize(stream_));
-      staging_ = DeviceBuffer(sizeof(float) * n);
-    }
-    SAMP_CUDA_CHECK(cudaMemcpyAsync(staging_.get(), src, sizeof(float) * n, cudaMemcpyHostToDevice, stream_));
-    cuda::launch_convert_from_f32(dt_, static_cast<const float*>(staging_.get()), dst, n, stream_);
-    SAMP_CUDA_CHECK(cudaStreamSynchronize(stream_));  // the staging buffer is reused by the next weight
-    return dst;
+  static bool env_is(const char* name, const char* value) {
+    const char* v = std::getenv(name);
+    return v && std::strcmp(v, value) == 0;
   }
 
   void layout_weights(Carver& k, const ModelWeights& w, bool up) {
     const int64_t H = c_.hidden, F = c_.ffn;
-    word_ = put(k, w.word, int64_t{c_.vocab} * H, up, "word_embeddings");
-    position_ = put(k, w.position, int64_t{c_.max_positions} * H, up, "position_embeddings");
-    type_ = put(k, w.token_type, int64_t{c_.type_vocab} * H, up, "token_type_embeddings");
-    emb_g_ = static_cast<float*>(put(k, w.emb_ln_g, H, up, "embeddings.LayerNorm.weight", true));
-    emb_b_ = static_cast<float*>(put(k, w.emb_ln_b, H, up, "embeddings.LayerNorm.bias", true));
+    cuda::WeightUploader put(k, up, dt_, stream_, staging_);
+    word_ = put.floats(w.word, int64_t{c_.vocab} * H, "word_embeddings");
+    position_ = put.floats(w.position, int64_t{c_.max_positions} * H, "position_embeddings");
+    type_ = put.floats(w.token_type, int64_t{c_.type_vocab} * H, "token_type_embeddings");
+    emb_g_ = static_cast<float*>(put.floats(w.emb_ln_g, H, "embeddings.LayerNorm.weight", true));
+    emb_b_ = static_cast<float*>(put.floats(w.emb_ln_b, H, "embeddings.LayerNorm.bias", true));
     SAMP_REQUIRE(static_cast<int32_t>(w.layers.size()) == c_.layers, SAMP_INVALID, "Expected one weight set per layer");
     layers_.clear();
-    for (const LayerWeights& l : w.layers) {
+    for (size_t li = 0; li < w.layers.size(); ++li) {
+      const LayerWeights& l = w.layers[li];
       CudaLayer x{};
-      x.qkv_w = put(k, l.qkv_w, 3 * H * H, up, "attention qkv");
-      x.qkv_b = put(k, l.qkv_b, 3 * H, up, "attention qkv bias");
-      x.attn_out_w = put(k, l.attn_out_w, H * H, up, "attention.output.dense");
-      x.attn_out_b = put(k, l.attn_out_b, H, up, "attention.output.dense.bias");
-      x.ffn1_w = put(k, l.ffn1_w, F * H, up, "intermediate.dense");
-      x.ffn1_b = put(k, l.ffn1_b, F, up, "intermediate.dense.bias");
-      x.ffn2_w = put(k, l.ffn2_w, H * F, up, "output.dense");
-      x.ffn2_b = put(k, l.ffn2_b, H, up, "output.dense.bias");
-      x.ln1_g = static_cast<float*>(put(k, l.ln1_g, H, up, "attention.output.LayerNorm.weight", true));
-      x.ln1_b = static_cast<float*>(put(k, l.ln1_b, H, up, "attention.output.LayerNorm.bias", true));
-      x.ln2_g = static_cast<float*>(put(k, l.ln2_g, H, up, "output.LayerNorm.weight", true));
-      x.ln2_b = static_cast<float*>(put(k, l.ln2_b, H, up, "output.LayerNorm.bias", true));
+      x.plan = plan_[li];
+      x.full = x.plan.mode == LayerMode::fully_quant;
+      x.ffn8 = layer_mode_is_quantized(x.plan.mode);
+      const Dtype8 t = x.plan.dtype8;
+      const LayerClips& clips = x.plan.clips;
+      x.in = cuda::q8_tensor(nullptr, clips.input, t), x.ctx = cuda::q8_tensor(nullptr, clips.ctx, t);
+      x.ffn_in = cuda::q8_tensor(nullptr, clips.ffn_in, t), x.ffn_mid = cuda::q8_tensor(nullptr, clips.ffn_mid, t);
+      const bool b16 = lt_fp8_ && t == Dtype8::fp8;
+      if (x.full) {
+        x.qkv8 = put.gemm8(l.qkv_w, l.qkv_b, 3 * H, H, t, x.in.scale, b16, "attention qkv");
+        x.attn_out8 = put.gemm8(l.attn_out_w, l.attn_out_b, H, H, t, x.ctx.scale, b16, "attention.output.dense");
+      } else {
+        x.qkv_w = put.floats(l.qkv_w, 3 * H * H, "attention qkv");
+        x.qkv_b = put.floats(l.qkv_b, 3 * H, "attention qkv bias");
+        x.attn_out_w = put.floats(l.attn_out_w, H * H, "attention.output.dense");
+        x.attn_out_b = put.floats(l.attn_out_b, H, "attention.output.dense.bias");
+      }
+      if (x.ffn8) {
+        x.ffn1_8 = put.gemm8(l.ffn1_w, l.ffn1_b, F, H, t, x.ffn_in.scale, b16, "intermediate.dense");
+        x.ffn2_8 = put.gemm8(l.ffn2_w, l.ffn2_b, H, F, t, x.ffn_mid.scale, b16, "output.dense");
+        x.ffn_mid_inv = put.scalar(1.0f / x.ffn_mid.scale);
+      } else {
+        x.ffn1_w = put.floats(l.ffn1_w, F * H, "intermediate.dense");
+        x.ffn1_b = put.floats(l.ffn1_b, F, "intermediate.dense.bias");
+        x.ffn2_w = put.floats(l.ffn2_w, H * F, "output.dense");
+        x.ffn2_b = put.floats(l.ffn2_b, H, "output.dense.bias");
+      }
+      x.ln1_g = static_cast<float*>(put.floats(l.ln1_g, H, "attention.output.LayerNorm.weight", true));
+      x.ln1_b = static_cast<float*>(put.floats(l.ln1_b, H, "attention.output.LayerNorm.bias", true));
+      x.ln2_g = static_cast<float*>(put.floats(l.ln2_g, H, "output.LayerNorm.weight", true));
+      x.ln2_b = static_cast<float*>(put.floats(l.ln2_b, H, "output.LayerNorm.bias", true));
       layers_.push_back(x);
     }
     if (c_.has_pooler) {
-      pool_w_ = put(k, w.pool_w, H * H, up, "pooler.dense");
-      pool_b_ = put(k, w.pool_b, H, up, "pooler.dense.bias");
+      pool_w_ = put.floats(w.pool_w, H * H, "pooler.dense");
+      pool_b_ = put.floats(w.pool_b, H, "pooler.dense.bias");
     }
   }
 
@@ -181,11 +207,22 @@ class CudaModel final : public Model {
       Carver k(pass ? arena_.get() : nullptr);
       h_ = k.take(cap_rows_ * H * es), ctx_ = k.take(cap_rows_ * H * es), a_ = k.take(cap_rows_ * H * es);
       qkv_ = k.take(cap_rows_ * 3 * H * es), f_ = k.take(cap_rows_ * F * es);
+      if (quantized_) {
+        h8_ = k.take<int8_t>(cap_rows_ * H), ctx8_ = k.take<int8_t>(cap_rows_ * H);
+        a8_ = k.take<int8_t>(cap_rows_ * H), f8_ = k.take<int8_t>(cap_rows_ * F);
+        ones_ = k.take<float>(sizeof(float) * cap_rows_);
+      }
       ints_ = k.take<int32_t>(sizeof(int32_t) * (4 * cap_rows_ + cap_batch_ + 1));
       hidden_out_ = k.take<float>(sizeof(float) * cap_cells_ * H);
       pooled_out_ = k.take<float>(sizeof(float) * cap_batch_ * H);
       if (!pass) arena_ = DeviceBuffer(k.used());
       else SAMP_CUDA_CHECK(cudaMemsetAsync(arena_.get(), 0, arena_.size(), stream_));
+    }
+    if (quantized_) {
+      // the per-row scales of cuBLASLt's FP8 GEMMs: the activation scale is folded into alpha
+      const std::vector<float> ones(static_cast<size_t>(cap_rows_), 1.0f);
+      SAMP_CUDA_CHECK(cudaMemcpy(ones_, ones.data(), sizeof(float) * cap_rows_, cudaMemcpyHostToDevice));
+      for (CudaLayer& l : layers_) l.in.data = h8_, l.ctx.data = ctx8_, l.ffn_in.data = a8_, l.ffn_mid.data = f8_;
     }
     host_ints_.reserve(static_cast<size_t>(4 * cap_rows_ + cap_batch_ + 1));
   }
@@ -210,37 +247,105 @@ class CudaModel final : public Model {
   }
 
   // ---- forward ----
+  /** An 8-bit GEMM: cuBLASLt for FP8 where it has an algorithm (and the model is fp16), else the own kernel.
+   * cuBLASLt has no E4M3 output with per-channel scales on sm_90: an 8-bit output then goes through fp16 in
+   * `scratch` and one encoding pass. */
+  void gemm8(const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu, void* out_f,
+             const Q8Tensor* out_q, const float* out_inv, void* scratch = nullptr) {
+    const Q8Store q = out_q ? cuda::q8_store(*out_q) : Q8Store{};
+    if (t == Dtype8::fp8 && lt_fp8_ && g.bias16) {
+      cuda::LtFp8Gemm x;
+      x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = ones_, x.out_inv_scale = out_inv, x.bias = g.bias16;
+      x.out = out_q ? static_cast<void*>(out_q->data) : out_f;
+      x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr;
+      if (gemm_->run_fp8(x, stream_)) return;
+      if (out_q && scratch) {
+        x.out = scratch, x.out_fp8 = false;
+        if (gemm_->run_fp8(x, stream_)) {
+          cuda::launch_quantize8(dt_, scratch, rows * g.n, q, stream_);
+          return;
+        }
+      }
+    }
+    cuda::Gemm8Out out;
+    out.f = out_q ? nullptr : out_f, out.f_type = dt_, out.q = q;
+    cuda::launch_gemm8(t, in, g.w, g.alpha, g.bias, rows, g.n, g.k, gelu, out, stream_);
+  }
+
+  /** LayerNorm(x + residual) in place in x, the residual 8-bit where residual8 is given; also 8-bit to q and in
+   * fp32 to the unpacked output (last layer) where asked. keep_x = false: x need not be written. */
+  void add_layernorm(void* x, const void* residual, const Q8Tensor* residual8, const float* g, const float* b,
+                     int64_t rows, const Q8Tensor* q, bool keep_x, const int32_t* source) {
+    const int64_t H = c_.hidden;
+    if (!residual8 && !q && keep_x) {
+      if (source && H <= 1024) {
+        cuda::launch_add_layernorm_unpack(dt_, x, residual, rows, g, b, H, c_.eps, source, hidden_out_, stream_);
+        return;
+      }
+      cuda::launch_add_layernorm(dt_, x, residual, rows, g, b, H, c_.eps, stream_);
+      if (source) cuda::launch_unpack(dt_, x, source, rows, H, hidden_out_, stream_);
+      return;
+    }
+    cuda::launch_add_layernorm_q8(dt_, x, residual8 ? nullptr : residual,
+                                  residual8 ? cuda::q8_load(*residual8) : Q8Load{}, rows, g, b, H, c_.eps,
+                                  keep_x ? x : nullptr, q ? cuda::q8_store(*q) : Q8Store{}, source,
+                                  source ? hidden_out_ : nullptr, stream_);
+  }
+
   void enqueue(int64_t batch, int64_t seq, int64_t rows) {
     const int64_t H = c_.hidden, F = c_.ffn;
     const int32_t *ids = ints_, *types = ints_ + rows, *positions = ints_ + 2 * rows, *source = ints_ + 3 * rows,
                   *offsets = ints_ + 4 * rows;
     timer_.mark(stream_, "start");
     SAMP_CUDA_CHECK(cudaMemsetAsync(hidden_out_, 0, sizeof(float) * batch * seq * H, stream_));
+    const CudaLayer& first = layers_.front();
     cuda::launch_embedding_layernorm(dt_, ids, types, positions, rows, word_, position_, type_, emb_g_, emb_b_, H,
-                                     c_.eps, h_, stream_);
+                                     c_.eps, h_, first.full ? cuda::q8_store(first.in) : Q8Store{}, stream_);
     timer_.mark(stream_, "embedding");
     for (size_t li = 0; li < layers_.size(); ++li) {
       const CudaLayer& l = layers_[li];
+      const Dtype8 t = l.plan.dtype8;
       const bool last = li + 1 == layers_.size();
-      gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, GemmEpilogue::bias, stream_);
-      timer_.mark(stream_, "gemm qkv");
-      cuda::launch_attention(dt_, qkv_, offsets, batch, c_.heads, H / c_.heads, seq, ctx_, stream_);
-      timer_.mark(stream_, "attention");
-      gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, GemmEpilogue::bias, stream_);
-      timer_.mark(stream_, "gemm attn-out");
-      cuda::launch_add_layernorm(dt_, a_, h_, rows, l.ln1_g, l.ln1_b, H, c_.eps, stream_);
-      timer_.mark(stream_, "layernorm");
-      gemm_->run(dt_, a_, l.ffn1_w, l.ffn1_b, f_, rows, F, H, GemmEpilogue::bias_gelu, stream_);
-      timer_.mark(stream_, "gemm ffn1+gelu");
-      gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, GemmEpilogue::bias, stream_);
-      timer_.mark(stream_, "gemm ffn2");
-      if (last && H <= 1024) {
-        // the final hidden state goes out in fp32 straight from the LayerNorm, padding removed
-        cuda::launch_add_layernorm_unpack(dt_, h_, a_, rows, l.ln2_g, l.ln2_b, H, c_.eps, source, hidden_out_, stream_);
+      const CudaLayer* next = last ? nullptr : &layers_[li + 1];
+      // attention block
+      if (l.full) {
+        gemm8(l.qkv8, t, h8_, rows, false, qkv_, nullptr, nullptr);
+        timer_.mark(stream_, "gemm8 qkv");
       } else {
-        cuda::launch_add_layernorm(dt_, h_, a_, rows, l.ln2_g, l.ln2_b, H, c_.eps, stream_);
-        if (last) cuda::launch_unpack(dt_, h_, source, rows, H, hidden_out_, stream_);
+        gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, GemmEpilogue::bias, stream_);
+        timer_.mark(stream_, "gemm qkv");
       }
+      cuda::launch_attention(dt_, qkv_, offsets, batch, c_.heads, H / c_.heads, seq, ctx_,
+                             l.full ? cuda::q8_store(l.ctx) : Q8Store{}, stream_);
+      timer_.mark(stream_, "attention");
+      if (l.full) {
+        gemm8(l.attn_out8, t, ctx8_, rows, false, a_, nullptr, nullptr);
+        timer_.mark(stream_, "gemm8 attn-out");
+      } else {
+        gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, GemmEpilogue::bias, stream_);
+        timer_.mark(stream_, "gemm attn-out");
+      }
+      // the FFN input: 8-bit for an 8-bit FFN; kept in float where it is the next residual (not fully-quant)
+      add_layernorm(a_, h_, l.full ? &l.in : nullptr, l.ln1_g, l.ln1_b, rows, l.ffn8 ? &l.ffn_in : nullptr, !l.full,
+                    nullptr);
+      timer_.mark(stream_, "layernorm");
+      // FFN block
+      if (l.ffn8) {
+        gemm8(l.ffn1_8, t, a8_, rows, true, nullptr, &l.ffn_mid, l.ffn_mid_inv, f_);
+        timer_.mark(stream_, "gemm8 ffn1+gelu");
+        gemm8(l.ffn2_8, t, f8_, rows, false, h_, nullptr, nullptr);
+        timer_.mark(stream_, "gemm8 ffn2");
+      } else {
+        gemm_->run(dt_, a_, l.ffn1_w, l.ffn1_b, f_, rows, F, H, GemmEpilogue::bias_gelu, stream_);
+        timer_.mark(stream_, "gemm ffn1+gelu");
+        gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, GemmEpilogue::bias, stream_);
+        timer_.mark(stream_, "gemm ffn2");
+      }
+      // the layer's output: float for the next layer (or the pooler), 8-bit where the next layer is fully-quant,
+      // fp32 unpacked after the last layer
+      const bool next_full = next && next->full;
+      add_layernorm(h_, a_, l.full ? &l.ffn_in : nullptr, l.ln2_g, l.ln2_b, rows, next_full ? &next->in : nullptr,
+                    !next_full, last ? source : nullptr);
       timer_.mark(stream_, "layernorm");
     }
     if (c_.has_pooler) cuda::launch_pooler(dt_, h_, offsets, batch, H, pool_w_, pool_b_, pooled_out_, stream_);
@@ -287,7 +392,10 @@ class CudaModel final : public Model {
   }
 
   ModelConfig c_;
+  std::vector<LayerPlan> plan_;
   DType dt_;
+  bool lt_fp8_ = false;
+  bool quantized_ = false;
   int32_t device_;
   cudaStream_t stream_ = nullptr;
   bool use_graphs_ = true;
@@ -300,6 +408,8 @@ class CudaModel final : public Model {
   std::vector<CudaLayer> layers_;
   int64_t cap_rows_ = 0, cap_batch_ = 0, cap_cells_ = 0;
   void *h_ = nullptr, *ctx_ = nullptr, *a_ = nullptr, *qkv_ = nullptr, *f_ = nullptr;
+  int8_t *h8_ = nullptr, *ctx8_ = nullptr, *a8_ = nullptr, *f8_ = nullptr;
+  float* ones_ = nullptr;
   int32_t* ints_ = nullptr;
   float *hidden_out_ = nullptr, *pooled_out_ = nullptr;
   cuda::PinnedInts host_ints_;
@@ -311,16 +421,39 @@ class CudaModel final : public Model {
 }  // namespace
 
 std::unique_ptr<Model> cuda_model_create(const ModelConfig& config, const ModelWeights& weights,
-                                         const std::vector<LayerMode>& plan, int32_t device) {
+                                         const std::vector<LayerPlan>& plan, int32_t device) {
   model_config_validate(config);
   SAMP_REQUIRE(static_cast<int32_t>(plan.size()) == config.layers, SAMP_INVALID,
                "Expected a precision plan with one mode per layer");
-  for (LayerMode m : plan)
-    SAMP_REQUIRE(m == plan[0], SAMP_UNSUPPORTED,
-                 std::string("Layers of one model run in one float precision for now, but the plan mixes ") +
-                     layer_mode_name(plan[0]) + " and " + layer_mode_name(m));
-  const DType dt = plan[0] == LayerMode::fp32 ? DType::f32 : (plan[0] == LayerMode::fp16 ? DType::f16 : DType::bf16);
-  return std::make_unique<CudaModel>(config, weights, dt, device);
+  // one float precision per model: the float layers' (all alike), fp16 where every layer is 8-bit
+  const LayerMode* floating = nullptr;
+  bool eight = false, fp8 = false;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    layer_plan_validate(plan[i], static_cast<int32_t>(i));
+    if (layer_mode_is_quantized(plan[i].mode)) {
+      eight = true;
+      fp8 = fp8 || plan[i].dtype8 == Dtype8::fp8;
+      continue;
+    }
+    if (floating && *floating != plan[i].mode)
+      fail(SAMP_UNSUPPORTED,
+           std::string("Float layers of one model run in one precision for now, but the plan mixes ") +
+               layer_mode_name(*floating) + " and " + layer_mode_name(plan[i].mode),
+           __FILE__, __LINE__);
+    floating = &plan[i].mode;
+  }
+  const LayerMode fm = floating ? *floating : LayerMode::fp16;
+  const DType dt = fm == LayerMode::fp32 ? DType::f32 : (fm == LayerMode::fp16 ? DType::f16 : DType::bf16);
+  if (eight) {
+    SAMP_REQUIRE(config.hidden % 16 == 0 && config.ffn % 16 == 0 && config.hidden <= 1024, SAMP_UNSUPPORTED,
+                 "8-bit layers on cuda need hidden and FFN sizes that are multiples of 16 and hidden <= 1024");
+    cudaDeviceProp p{};
+    SAMP_CUDA_CHECK(cudaGetDeviceProperties(&p, device));
+    SAMP_REQUIRE(!fp8 || cuda::gemm8_supported(Dtype8::fp8, p.major, p.minor), SAMP_UNSUPPORTED,
+                 std::string("FP8 layers need compute capability 8.9 or newer; ") + p.name + " is " +
+                     std::to_string(p.major) + "." + std::to_string(p.minor));
+  }
+  return std::make_unique<CudaModel>(config, weights, plan, dt, device);
 }
 
 }  // namespace samp

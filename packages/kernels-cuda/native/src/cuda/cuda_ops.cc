@@ -5,7 +5,9 @@
 #include "common/error.h"
 #include "cuda/check.h"
 #include "cuda/cuda_api.h"
+#include "cpu/gemm_i8.h"
 #include "cuda/device_buffer.h"
+#include "cuda/gemm8.h"
 #include "cuda/gemm_lt.h"
 #include "cuda/kernels.cuh"
 
@@ -51,7 +53,6 @@ struct Staged {
 
 std::vector<float> cuda_run_op(const OpArgs& a) {
   const int64_t n_out = op_args_validate(a);
-  SAMP_REQUIRE(a.op != "gemm_i8", SAMP_UNSUPPORTED, "gemm_i8 runs on the cpu device only for now");
   const DType dt = cuda::dtype_from_string(a.dtype);
   SAMP_CUDA_CHECK(cudaSetDevice(a.device));
   Staged s;
@@ -70,12 +71,36 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     gemm.run(dt, s.floats(a.f[0], dt), s.floats(a.f[1], dt), a.epilogue ? s.floats(a.f[2], dt) : nullptr, out, d[0],
              d[1], d[2], static_cast<cuda::GemmEpilogue>(a.epilogue), s.stream);
     SAMP_CUDA_CHECK(cudaStreamSynchronize(s.stream));
+  } else if (a.op == "gemm_i8") {
+    // the CPU's quantization on the host, then the tensor-core kernel with an fp32 output
+    const int64_t m = d[0], n = d[1], k = d[2];
+    std::vector<int8_t> a8(static_cast<size_t>(m * k)), w8(static_cast<size_t>(n * k));
+    std::vector<float> alpha(static_cast<size_t>(n));
+    cpu::quantize_s8(a.f[0].data(), m * k, a.f[2][0], a8.data());
+    cpu::quantize_weight_per_channel(a.f[1].data(), n, k, w8.data(), alpha.data());
+    for (float& x : alpha) x *= a.f[2][0];
+    auto bytes = [&](const void* src, size_t size) {
+      s.keep.emplace_back(size);
+      SAMP_CUDA_CHECK(cudaMemcpyAsync(s.keep.back().get(), src, size, cudaMemcpyHostToDevice, s.stream));
+      return s.keep.back().get();
+    };
+    const auto* da = static_cast<const int8_t*>(bytes(a8.data(), a8.size()));
+    const auto* dw = static_cast<const int8_t*>(bytes(w8.data(), w8.size()));
+    const auto* dalpha = static_cast<const float*>(bytes(alpha.data(), sizeof(float) * alpha.size()));
+    const auto* dbias = a.epilogue ? static_cast<const float*>(s.floats(a.f[3], dt, true)) : nullptr;
+    out = s.out(n_out, DType::f32);
+    out_is_f32 = true;
+    cuda::Gemm8Out o;
+    o.f = out, o.f_type = DType::f32;
+    cuda::launch_gemm8(Dtype8::int8, da, dw, dalpha, dbias, m, n, k, a.epilogue == 2, o, s.stream);
+    SAMP_CUDA_CHECK(cudaStreamSynchronize(s.stream));
   } else if (a.op == "embedding_layernorm") {
     out = s.out(n_out, dt);
     cuda::launch_embedding_layernorm(dt, s.ints(a.i[0]), s.ints(a.i[1]), s.ints(a.i[2]), d[0], s.floats(a.f[0], dt),
                                      s.floats(a.f[1], dt), s.floats(a.f[2], dt),
                                      static_cast<float*>(s.floats(a.f[3], dt, true)),
-                                     static_cast<float*>(s.floats(a.f[4], dt, true)), d[1], a.eps, out, s.stream);
+                                     static_cast<float*>(s.floats(a.f[4], dt, true)), d[1], a.eps, out, cuda::Q8Store{},
+                                     s.stream);
   } else if (a.op == "add_layernorm") {
     out = s.floats(a.f[0], dt);
     cuda::launch_add_layernorm(dt, out, s.floats(a.f[1], dt), d[0], static_cast<float*>(s.floats(a.f[2], dt, true)),
@@ -84,7 +109,8 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     out = s.out(n_out, dt);
     int64_t max_len = 0;
     for (int64_t b = 0; b < d[0]; ++b) max_len = std::max<int64_t>(max_len, a.i[0][b + 1] - a.i[0][b]);
-    cuda::launch_attention(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], d[2], max_len, out, s.stream);
+    cuda::launch_attention(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], d[2], max_len, out, cuda::Q8Store{},
+                           s.stream);
   } else if (a.op == "pooler") {
     out = s.out(n_out, DType::f32);
     out_is_f32 = true;

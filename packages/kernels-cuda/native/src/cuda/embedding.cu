@@ -29,7 +29,7 @@ template <typename T>
 __global__ void embedding_layernorm_warp_kernel(const int32_t* ids, const int32_t* types, const int32_t* positions,
                                                 int64_t tokens, const T* word, const T* position, const T* type,
                                                 const float* gamma, const float* beta, int64_t hidden, float eps,
-                                                T* out) {
+                                                T* out, Q8Store q) {
   const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
   if (t >= tokens) return;
   const int lane = threadIdx.x & 31;
@@ -42,7 +42,8 @@ __global__ void embedding_layernorm_warp_kernel(const int32_t* ids, const int32_
     const int64_t j = lane + 32 * i;
     v[i] = j < hidden ? to_f32<T>(w[j]) + to_f32<T>(p[j]) + to_f32<T>(y[j]) : 0.0f;
   }
-  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, out + t * hidden);
+  if (q.data) q.data += t * hidden;
+  warp_layernorm_store<T>(v, hidden, gamma, beta, eps, out + t * hidden, nullptr, q);
 }
 
 }  // namespace
@@ -51,7 +52,7 @@ __global__ void embedding_layernorm_warp_kernel(const int32_t* ids, const int32_
 void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* types, const int32_t* positions,
                                 int64_t tokens, const void* word, const void* position, const void* type,
                                 const float* gamma, const float* beta, int64_t hidden, float eps, void* out,
-                                cudaStream_t stream) {
+                                const Q8Store& q, cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "embedding: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "embedding: bad token count");
   if (hidden <= 32 * kWarpNormPer) {
@@ -60,10 +61,11 @@ void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* typ
                         embedding_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
                             ids, types, positions, tokens, static_cast<const T*>(word),
                             static_cast<const T*>(position), static_cast<const T*>(type), gamma, beta, hidden, eps,
-                            static_cast<T*>(out)));
+                            static_cast<T*>(out), q));
     SAMP_CUDA_LAUNCHED();
     return;
   }
+  SAMP_REQUIRE(q.data == nullptr, SAMP_UNSUPPORTED, "embedding: 8-bit output needs a hidden size of at most 1024");
   SAMP_DISPATCH_DTYPE(dt, T,
                       embedding_layernorm_kernel<T><<<static_cast<unsigned>(tokens), kNormThreads, 0, stream>>>(
                           ids, types, positions, static_cast<const T*>(word), static_cast<const T*>(position),

@@ -9,6 +9,7 @@
 #include <cublasLt.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -40,7 +41,7 @@ cudaDataType_t cuda_type(DType dt) {
 
 struct Plan {
   cublasLtMatmulDesc_t desc = nullptr;
-  cublasLtMatrixLayout_t w = nullptr, a = nullptr, c = nullptr;
+  cublasLtMatrixLayout_t w = nullptr, a = nullptr, c = nullptr, d = nullptr;
   std::vector<cublasLtMatmulAlgo_t> candidates;  // the heuristic's best few, fastest first once tuned
   bool tuned = false;
   ~Plan() {
@@ -48,6 +49,7 @@ struct Plan {
     if (w) cublasLtMatrixLayoutDestroy(w);
     if (a) cublasLtMatrixLayoutDestroy(a);
     if (c) cublasLtMatrixLayoutDestroy(c);
+    if (d) cublasLtMatrixLayoutDestroy(d);
   }
 };
 
@@ -70,45 +72,81 @@ TunedAlgos& tuned_algos() {
 
 }  // namespace
 
+/** What a cached plan computes: operand / output types and the epilogue; fp8 adds per-row (outer vector) scales. */
+struct PlanSpec {
+  cudaDataType_t ab = CUDA_R_16F, d = CUDA_R_16F;
+  cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
+  bool fp8 = false;
+  auto key(int64_t m, int64_t n, int64_t k) const {
+    return std::make_tuple(static_cast<int>(ab), static_cast<int>(d), static_cast<int>(epilogue), fp8, m, n, k);
+  }
+};
+
 struct LtGemm::Impl {
   cublasLtHandle_t handle = nullptr;
   DeviceBuffer workspace;
   std::mutex mutex;
-  std::map<std::tuple<int, int64_t, int64_t, int64_t, int>, std::unique_ptr<Plan>> plans;
+  std::map<std::tuple<int, int, int, bool, int64_t, int64_t, int64_t>, std::unique_ptr<Plan>> plans;
 
-  Plan& plan(DType dt, int64_t m, int64_t n, int64_t k, cublasLtEpilogue_t epilogue) {
-    const auto key = std::make_tuple(static_cast<int>(dt), m, n, k, static_cast<int>(epilogue));
+  /** The cached plan, or null where cuBLASLt has no algorithm for it (fp8 only; others throw). `pointers` sets
+   * the descriptor's pointer attributes before the heuristic is asked (vector scales need them set). */
+  Plan* plan(const PlanSpec& spec, int64_t m, int64_t n, int64_t k,
+             const std::function<void(cublasLtMatmulDesc_t)>& pointers = nullptr) {
+    const auto key = spec.key(m, n, k);
     auto found = plans.find(key);
-    if (found != plans.end()) return *found->second;
+    if (found != plans.end()) return found->second.get();
     auto p = std::make_unique<Plan>();
-    const cudaDataType_t t = cuda_type(dt);
     SAMP_LT_CHECK(cublasLtMatmulDescCreate(&p->desc, CUBLAS_COMPUTE_32F, CUDA_R_32F));
     const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof transpose));
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof keep));
-    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
-    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->w, t, static_cast<uint64_t>(k), static_cast<uint64_t>(n), k));
-    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->a, t, static_cast<uint64_t>(k), static_cast<uint64_t>(m), k));
-    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->c, t, static_cast<uint64_t>(n), static_cast<uint64_t>(m), n));
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &spec.epilogue,
+                                                 sizeof spec.epilogue));
+    cudaDataType_t c_type = spec.d;
+    if (spec.fp8) {
+      // weights scaled per output channel (rows of op(A)), activations per token (columns of B)
+      const cublasLtMatmulMatrixScale_t outer = CUBLASLT_MATMUL_MATRIX_SCALE_OUTER_VEC_32F;
+      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &outer, sizeof outer));
+      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &outer, sizeof outer));
+      const cudaDataType_t bias_type = CUDA_R_16F;
+      if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
+        SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
+                                                     sizeof bias_type));
+      c_type = CUDA_R_16F;
+    }
+    if (pointers) pointers(p->desc);
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->w, spec.ab, static_cast<uint64_t>(k), static_cast<uint64_t>(n), k));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->a, spec.ab, static_cast<uint64_t>(k), static_cast<uint64_t>(m), k));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->c, c_type, static_cast<uint64_t>(n), static_cast<uint64_t>(m), n));
+    SAMP_LT_CHECK(cublasLtMatrixLayoutCreate(&p->d, spec.d, static_cast<uint64_t>(n), static_cast<uint64_t>(m), n));
     cublasLtMatmulPreference_t pref = nullptr;
     SAMP_LT_CHECK(cublasLtMatmulPreferenceCreate(&pref));
     const size_t ws = kWorkspace;
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
     cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
     int returned = 0;
-    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(handle, p->desc, p->w, p->a, p->c, p->c, pref,
+    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(handle, p->desc, p->w, p->a, p->c, p->d, pref,
                                                              kCandidates, results, &returned);
     cublasLtMatmulPreferenceDestroy(pref);
-    SAMP_LT_CHECK(st);
-    SAMP_REQUIRE(returned > 0, SAMP_UNSUPPORTED,
-                 "cuBLASLt has no algorithm for a " + std::string(dtype_name(dt)) + " GEMM of m=" + std::to_string(m) +
-                     ", n=" + std::to_string(n) + ", k=" + std::to_string(k));
-    for (int i = 0; i < returned; ++i)
+    for (int i = 0; st == CUBLAS_STATUS_SUCCESS && i < returned; ++i)
       if (results[i].state == CUBLAS_STATUS_SUCCESS) p->candidates.push_back(results[i].algo);
-    SAMP_REQUIRE(!p->candidates.empty(), SAMP_UNSUPPORTED, "cuBLASLt returned no usable algorithm");
+    if (p->candidates.empty()) {
+      if (spec.fp8) {
+        plans.emplace(key, nullptr);
+        return nullptr;
+      }
+      SAMP_LT_CHECK(st);
+      fail(SAMP_UNSUPPORTED, "cuBLASLt has no algorithm for a GEMM of m=" + std::to_string(m) + ", n=" +
+                                 std::to_string(n) + ", k=" + std::to_string(k), __FILE__, __LINE__);
+    }
     p->tuned = p->candidates.size() == 1;
-    return *plans.emplace(key, std::move(p)).first->second;
+    return plans.emplace(key, std::move(p)).first->second.get();
   }
+
+  /** Runs the plan's algorithm; on the first call of a plan outside graph capture, picks the fastest candidate
+   * (or the bucket's known winner) by timing it on the real operands. */
+  void execute(Plan& p, const std::tuple<int, int, int64_t, int64_t, int, int64_t>& tuned_key,
+               const std::function<cublasStatus_t(const cublasLtMatmulAlgo_t&)>& matmul, cudaStream_t stream);
 };
 
 LtGemm::LtGemm() : impl_(std::make_unique<Impl>()) {
@@ -121,28 +159,11 @@ LtGemm::~LtGemm() {
   if (impl_->handle) cublasLtDestroy(impl_->handle);
 }
 
-void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void* c, int64_t m, int64_t n, int64_t k,
-                 GemmEpilogue epilogue, cudaStream_t stream) {
-  SAMP_REQUIRE(m > 0 && n > 0 && k > 0, SAMP_INVALID, "gemm: sizes must be positive");
-  SAMP_REQUIRE(epilogue == GemmEpilogue::none || bias != nullptr, SAMP_INVALID, "gemm: the epilogue needs a bias");
-  const bool exact_gelu = epilogue == GemmEpilogue::bias_gelu && dt == DType::f32;
-  cublasLtEpilogue_t lt = CUBLASLT_EPILOGUE_DEFAULT;
-  if (epilogue == GemmEpilogue::bias) lt = CUBLASLT_EPILOGUE_BIAS;
-  if (epilogue == GemmEpilogue::bias_gelu && !exact_gelu) lt = CUBLASLT_EPILOGUE_GELU_BIAS;
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  Plan& p = impl_->plan(dt, m, n, k, lt);
-  if (lt != CUBLASLT_EPILOGUE_DEFAULT)
-    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
-  const float alpha = 1.0f, beta = 0.0f;
-  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
-    return cublasLtMatmul(impl_->handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, c, p.c, &algo,
-                          impl_->workspace.get(), kWorkspace, stream);
-  };
+void LtGemm::Impl::execute(Plan& p, const std::tuple<int, int, int64_t, int64_t, int, int64_t>& tuned_key,
+                           const std::function<cublasStatus_t(const cublasLtMatmulAlgo_t&)>& matmul,
+                           cudaStream_t stream) {
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   SAMP_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
-  int device = 0;
-  SAMP_CUDA_CHECK(cudaGetDevice(&device));
-  const auto tuned_key = std::make_tuple(device, static_cast<int>(dt), n, k, static_cast<int>(lt), m_bucket(m));
   if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {
     // the bucket's winner, when cuBLASLt accepts it for this m
     TunedAlgos& tuned = tuned_algos();
@@ -150,7 +171,7 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
     auto known = tuned.algos.find(tuned_key);
     cublasLtMatmulHeuristicResult_t check = {};
     if (known != tuned.algos.end() &&
-        cublasLtMatmulAlgoCheck(impl_->handle, p.desc, p.w, p.a, p.c, p.c, &known->second, &check) == CUBLAS_STATUS_SUCCESS &&
+        cublasLtMatmulAlgoCheck(handle, p.desc, p.w, p.a, p.c, p.d, &known->second, &check) == CUBLAS_STATUS_SUCCESS &&
         check.workspaceSize <= kWorkspace) {
       p.candidates.insert(p.candidates.begin(), known->second);
       p.tuned = true;
@@ -189,7 +210,72 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
     tuned.algos.emplace(tuned_key, p.candidates[0]);
   }
   SAMP_LT_CHECK(matmul(p.candidates[0]));
+}
+
+namespace {
+
+int current_device() {
+  int device = 0;
+  SAMP_CUDA_CHECK(cudaGetDevice(&device));
+  return device;
+}
+
+}  // namespace
+
+void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void* c, int64_t m, int64_t n, int64_t k,
+                 GemmEpilogue epilogue, cudaStream_t stream) {
+  SAMP_REQUIRE(m > 0 && n > 0 && k > 0, SAMP_INVALID, "gemm: sizes must be positive");
+  SAMP_REQUIRE(epilogue == GemmEpilogue::none || bias != nullptr, SAMP_INVALID, "gemm: the epilogue needs a bias");
+  const bool exact_gelu = epilogue == GemmEpilogue::bias_gelu && dt == DType::f32;
+  PlanSpec spec;
+  spec.ab = spec.d = cuda_type(dt);
+  if (epilogue == GemmEpilogue::bias) spec.epilogue = CUBLASLT_EPILOGUE_BIAS;
+  if (epilogue == GemmEpilogue::bias_gelu && !exact_gelu) spec.epilogue = CUBLASLT_EPILOGUE_GELU_BIAS;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Plan& p = *impl_->plan(spec, m, n, k);
+  if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
+    SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
+  const float alpha = 1.0f, beta = 0.0f;
+  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
+    return cublasLtMatmul(impl_->handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, c, p.d, &algo,
+                          impl_->workspace.get(), kWorkspace, stream);
+  };
+  const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.d), n, k,
+                                         static_cast<int>(spec.epilogue), m_bucket(m));
+  impl_->execute(p, tuned_key, matmul, stream);
   if (exact_gelu) launch_bias_gelu(dt, c, bias, m, n, stream);
+}
+
+bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
+  SAMP_REQUIRE(g.m > 0 && g.n > 0 && g.k > 0, SAMP_INVALID, "gemm: sizes must be positive");
+  PlanSpec spec;
+  spec.fp8 = true;
+  spec.ab = CUDA_R_8F_E4M3;
+  spec.d = g.out_fp8 ? CUDA_R_8F_E4M3 : CUDA_R_16F;
+  spec.epilogue = g.gelu ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_BIAS;
+  auto pointers = [&](cublasLtMatmulDesc_t desc) {
+    auto set = [&](cublasLtMatmulDescAttributes_t attr, const void* ptr) {
+      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(desc, attr, &ptr, sizeof ptr));
+    };
+    set(CUBLASLT_MATMUL_DESC_BIAS_POINTER, g.bias);
+    set(CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, g.w_scale);
+    set(CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, g.a_scale);
+    if (g.out_fp8) set(CUBLASLT_MATMUL_DESC_D_SCALE_POINTER, g.out_inv_scale);
+  };
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Plan* found = impl_->plan(spec, g.m, g.n, g.k, pointers);
+  if (!found) return false;
+  Plan& p = *found;
+  pointers(p.desc);
+  const float alpha = 1.0f, beta = 0.0f;
+  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
+    return cublasLtMatmul(impl_->handle, p.desc, &alpha, g.w, p.w, g.a, p.a, &beta, g.out, p.c, g.out, p.d, &algo,
+                          impl_->workspace.get(), kWorkspace, stream);
+  };
+  const auto tuned_key = std::make_tuple(current_device(), 1000 + static_cast<int>(spec.d), g.n, g.k,
+                                         static_cast<int>(spec.epilogue), m_bucket(g.m));
+  impl_->execute(p, tuned_key, matmul, stream);
+  return true;
 }
 
 }  // namespace samp::cuda

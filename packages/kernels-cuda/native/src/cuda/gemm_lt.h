@@ -12,6 +12,18 @@ namespace samp::cuda {
 
 enum class GemmEpilogue : int32_t { none = 0, bias = 1, bias_gelu = 2 };
 
+/** An FP8 E4M3 GEMM through cuBLASLt (sm_89+): out = epilogue(w_scale[j] * a_scale[i] * (A W^T)[i, j] + bias[j]),
+ * written in fp16, or in E4M3 as out * out_inv_scale (device scalar). Scales are device vectors (per output channel
+ * and per row of A); bias fp16. */
+struct LtFp8Gemm {
+  const void *a = nullptr, *w = nullptr;
+  const float *w_scale = nullptr, *a_scale = nullptr, *out_inv_scale = nullptr;
+  const void* bias = nullptr;
+  void* out = nullptr;
+  int64_t m = 0, n = 0, k = 0;
+  bool gelu = false, out_fp8 = false;
+};
+
 class LtGemm {
  public:
   LtGemm();
@@ -23,6 +35,9 @@ class LtGemm {
    * cuBLASLt's GELU epilogue (tanh form) for fp16/bf16, and bias then the erf GELU kernel for fp32. */
   void run(DType dt, const void* a, const void* w, const void* bias, void* c, int64_t m, int64_t n, int64_t k,
            GemmEpilogue epilogue, cudaStream_t stream);
+
+  /** Enqueues the FP8 GEMM; false (nothing enqueued) where cuBLASLt has no algorithm for it on this device. */
+  bool run_fp8(const LtFp8Gemm& gemm, cudaStream_t stream);
 
  private:
   struct Impl;

@@ -6,19 +6,24 @@
 #include <cstdint>
 
 #include "cuda/dtype.h"
+#include "cuda/q8.h"
 
 namespace samp::cuda {
 
 /** dst[i] = (dtype) src[i]. */
 void launch_convert_from_f32(DType dt, const float* src, void* dst, int64_t n, cudaStream_t stream);
+/** q.data[i] = 8-bit encoding of x[i] (fp16 / bf16, n a multiple of 8): only where the producer (cuBLASLt) cannot
+ * emit 8-bit itself. */
+void launch_quantize8(DType dt, const void* x, int64_t n, const Q8Store& q, cudaStream_t stream);
 /** dst[i] = (float) src[i]. */
 void launch_convert_to_f32(DType dt, const void* src, float* dst, int64_t n, cudaStream_t stream);
 
-/** out[t] = LayerNorm(word[ids[t]] + position[positions[t]] + type[types[t]]), t < tokens. */
+/** out[t] = LayerNorm(word[ids[t]] + position[positions[t]] + type[types[t]]), t < tokens; also 8-bit to q
+ * where q.data is given (hidden <= 1024). */
 void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* types, const int32_t* positions,
                                 int64_t tokens, const void* word, const void* position, const void* type,
                                 const float* gamma, const float* beta, int64_t hidden, float eps, void* out,
-                                cudaStream_t stream);
+                                const Q8Store& q, cudaStream_t stream);
 
 /** x[t] = LayerNorm(x[t] + residual[t]) in place. */
 void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t tokens, const float* gamma,
@@ -30,13 +35,21 @@ void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_
                                  const float* beta, int64_t hidden, float eps, const int32_t* source, float* out,
                                  cudaStream_t stream);
 
+/** LayerNorm(x[t] + residual[t]) with the residual in dt (residual) or 8-bit (residual8.data), written to y (dt;
+ * may be x) where given, 8-bit to q where q.data is given, and in fp32 to unpacked[source[t]] (skipped where
+ * source[t] < 0) where source is given. hidden a multiple of 8, at most 1024. */
+void launch_add_layernorm_q8(DType dt, const void* x, const void* residual, const Q8Load& residual8, int64_t tokens,
+                             const float* gamma, const float* beta, int64_t hidden, float eps, void* y,
+                             const Q8Store& q, const int32_t* source, float* unpacked, cudaStream_t stream);
+
 /** x = GELU(x + bias) (erf form), x [rows, cols]. */
 void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);
 
 /** Fused multi-head attention over packed sequences: qkv [tokens, 3 * heads * head_dim], offsets [batch + 1]
- * (device); ctx [tokens, heads * head_dim]. max_len bounds every sequence's length (launch size). */
+ * (device); ctx [tokens, heads * head_dim] in dt, or 8-bit to q where q.data is given (ctx unused then).
+ * max_len bounds every sequence's length (launch size). */
 void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t batch, int64_t heads,
-                      int64_t head_dim, int64_t max_len, void* ctx, cudaStream_t stream);
+                      int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q, cudaStream_t stream);
 
 /** out[b] = tanh(W * hidden[offsets[b]] + bias) in fp32; W [width, width], bias [width] in dt. */
 void launch_pooler(DType dt, const void* hidden, const int32_t* offsets, int64_t batch, int64_t width,

@@ -1,6 +1,7 @@
 // Block-wide LayerNorm of one row held in registers (kPer values per thread), two-pass like PyTorch.
 #pragma once
 #include "cuda/device_math.cuh"
+#include "cuda/q8.cuh"
 
 namespace samp::cuda {
 
@@ -34,10 +35,11 @@ constexpr int kWarpNormPer = 32;  // a warp per row for rows up to 1024 values
 constexpr int kWarpNormRows = 4;  // rows (warps) per block
 
 /** Warp-wide LayerNorm: v holds row[lane + 32 * i] (0 beyond n); no block synchronisation. Where out_f32 is
- * given, the row is written there in fp32 too. */
+ * given, the row is written there in fp32 too; where q.data is, 8-bit too (q.data at the row). */
 template <typename T>
 __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], int64_t n, const float* gamma,
-                                                     const float* beta, float eps, T* out, float* out_f32 = nullptr) {
+                                                     const float* beta, float eps, T* out, float* out_f32 = nullptr,
+                                                     Q8Store q8 = {}) {
   const int lane = threadIdx.x & 31;
   float s = 0.0f;
 #pragma unroll
@@ -57,6 +59,7 @@ __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], i
     const float y = (v[i] - mean) * inv * gamma[j] + beta[j];
     out[j] = from_f32<T>(y);
     if (out_f32) out_f32[j] = y;
+    if (q8.data) q8.data[j] = q8_encode(y, q8.inv_scale, q8.fp8);
   }
 }
 

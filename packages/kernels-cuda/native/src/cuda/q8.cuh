@@ -1,0 +1,24 @@
+// Device-side 8-bit encoding and decoding (see cuda/q8.h for the arithmetic).
+#pragma once
+#include <cuda_fp16.h>
+#include <cuda_fp8.h>
+
+#include "cuda/q8.h"
+
+namespace samp::cuda {
+
+__device__ __forceinline__ int8_t q8_encode(float x, float inv_scale, bool fp8) {
+  const float v = x * inv_scale;
+  if (fp8) return static_cast<int8_t>(__nv_cvt_float_to_fp8(v, __NV_SATFINITE, __NV_E4M3));
+  return static_cast<int8_t>(fminf(fmaxf(rintf(v), -127.0f), 127.0f));
+}
+
+__device__ __forceinline__ float q8_decode(int8_t q, float scale, bool fp8) {
+  if (fp8) {
+    const __half h(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(q), __NV_E4M3));
+    return scale * __half2float(h);
+  }
+  return scale * static_cast<float>(q);
+}
+
+}  // namespace samp::cuda
