@@ -5,7 +5,7 @@
 // Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32,fully-quant:int8] [--points 1x32,1x128]
 //        [--iters N]
 import { writeFileSync } from 'node:fs';
-import { type CalibrationClips, Encoder, clipsFromStats, randomBertWeights } from '../../../packages/encoder/src/index.js';
+import { type CalibrationClips, Encoder, randomBertWeights, randomCalibration } from '../../../packages/encoder/src/index.js';
 import { type EncoderShape, runOp } from '../../../packages/kernels-cuda/src/index.js';
 import { takeFlag } from './flags.mjs';
 
@@ -26,18 +26,7 @@ const weights = randomBertWeights(shape, 7);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 const rows: unknown[] = [];
 let calibration: CalibrationClips | undefined;
-function calibrated(): CalibrationClips {
-  if (calibration) return calibration;
-  const calib = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: 'fp32' });
-  for (let i = 0; i < 2; i++) {
-    const n = 4 * 128;
-    const inputIds = Int32Array.from({ length: n }, (_, j) => (j % 128 === 0 ? 101 : 1000 + ((j * 7919 + i * 104729) % (shape.vocab - 1000))));
-    calib.calibrate({ inputIds, batch: 4, seqLen: 128 });
-  }
-  calibration = clipsFromStats(calib.calibrationStats(), shape.layers, { method: 'max' });
-  calib.dispose();
-  return calibration;
-}
+const calibrated = () => (calibration ??= randomCalibration(shape, weights, 128));
 for (const precision of precisions) {
   const [mode, dtype8, kernel] = precision.split(':') as [string, 'int8' | 'fp8' | undefined, string | undefined];
   process.env.SAMP_CUDA_FP8_LT = kernel === 'mma' ? '0' : '1';

@@ -1,7 +1,7 @@
 // samp bench: times the encoder's forward (device side: inputs resident) on random tokens, for a model directory
 // or the built-in random-weight BERT-base.
-import { Encoder, type PrecisionOption, clipsFromStats, randomBertWeights, readPlanFile } from '@samp/encoder';
-import type { EncoderInputs, EncoderShape } from '@samp/kernels-cuda';
+import { Encoder, type PrecisionOption, randomBertWeights, randomCalibration, randomTokenInputs, readPlanFile } from '@samp/encoder';
+import type { EncoderShape } from '@samp/kernels-cuda';
 import type { BenchArgs } from './args.js';
 import { planSummary } from './plan-summary.js';
 
@@ -27,14 +27,6 @@ export interface BenchResult {
   date: string;
 }
 
-function randomInputs(vocab: number, batch: number, seq: number, seed: number): EncoderInputs {
-  let s = seed;
-  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  // ids past the special tokens (the first 1000 rows of a BERT vocab), [CLS] first
-  const inputIds = Int32Array.from({ length: batch * seq }, (_, i) => (i % seq === 0 ? 101 % vocab : Math.min(vocab - 1, 1000 + Math.floor(next() * (vocab - 1000)))));
-  return { inputIds, batch, seqLen: seq };
-}
-
 function precisionOf(args: BenchArgs): PrecisionOption | undefined {
   if (args.plan !== undefined) return readPlanFile(args.plan);
   if (args.precision === undefined) return args.dtype8 === undefined ? undefined : { default: 'auto', dtype8: args.dtype8 };
@@ -44,10 +36,7 @@ function precisionOf(args: BenchArgs): PrecisionOption | undefined {
 /** The built-in model: random weights, calibrated (max clips) on random tokens when the plan quantizes. */
 function bertBase(args: BenchArgs, precision: PrecisionOption | undefined): Encoder {
   const weights = randomBertWeights(BERT_BASE, 1);
-  const calib = Encoder.fromWeights(BERT_BASE, weights, { device: 'cpu', precision: 'fp32' });
-  for (let i = 0; i < 2; i++) calib.calibrate(randomInputs(BERT_BASE.vocab, 4, Math.min(args.seq, 128), 7 + i));
-  const calibration = clipsFromStats(calib.calibrationStats(), BERT_BASE.layers, { method: 'max' });
-  calib.dispose();
+  const calibration = randomCalibration(BERT_BASE, weights, args.seq);
   return Encoder.fromWeights(BERT_BASE, weights, { device: args.device, precision, calibration });
 }
 
@@ -57,7 +46,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchResult> {
   const precision = precisionOf(args);
   const encoder = args.model === 'bert-base' ? bertBase(args, precision) : await Encoder.load(args.model, { device: args.device, precision });
   try {
-    const inputs = randomInputs(encoder.shape.vocab, args.batch, args.seq, 1);
+    const inputs = randomTokenInputs(encoder.shape.vocab, args.batch, args.seq, 1);
     const { ms } = encoder.benchmark(inputs, args.warmup, args.iters);
     const sorted = [...ms].sort((a, b) => a - b);
     const median = quantile(sorted, 0.5);

@@ -20,4 +20,5 @@ export { type CalibrationInfo, QUANT_FILE, type QuantFile, readQuantFile, writeQ
 export { readPlanFile } from './plan-file.js';
 export { encoderPrefix, encoderShape, readEncoderWeights } from './weights.js';
 export { randomBertWeights } from './random.js';
+export { randomCalibration, randomTokenInputs } from './random-calibration.js';
 export type { EncoderInputs, EncoderOutputs, EncoderShape, EncoderWeights } from '@samp/kernels-cuda';

@@ -68,7 +68,8 @@ export function readClassifier(dir: string, hidden: number, labels: number) {
   }
 }
 
-function linear(x: Float32Array, at: number, w: Float32Array, b: Float32Array, hidden: number, labels: number): Float32Array {
+/** logits = W x[at..at+hidden) + b. */
+export function linear(x: Float32Array, at: number, w: Float32Array, b: Float32Array, hidden: number, labels: number): Float32Array {
   const out = new Float32Array(labels);
   for (let l = 0; l < labels; l++) {
     let s = b[l]!;
@@ -87,7 +88,7 @@ export interface Comparison {
   argmaxTotal: number;
 }
 
-const argmax = (a: Float32Array, at: number, n: number) => {
+export const argmax = (a: Float32Array, at: number, n: number) => {
   let best = 0;
   for (let j = 1; j < n; j++) if (a[at + j]! > a[at + best]!) best = j;
   return best;

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Encoder, clipsFromStats } from '../../../packages/encoder/src/index.js';
-import { compare, emptyComparison, loadFixture, padded, readClassifier } from '../../../packages/encoder/test/fixtures.js';
+import { argmax, compare, emptyComparison, linear, loadFixture, padded, readClassifier } from '../../../packages/encoder/test/fixtures.js';
 import { type EncoderOutputs, listDevices, runOp } from '../../../packages/kernels-cuda/src/index.js';
 import { maxAbsDiff, opCases } from '../../../packages/kernels-cuda/test/op-cases.js';
 
@@ -74,22 +74,11 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
 report.models = results;
 
 // 8-bit plans: cuda against cpu with the same clips (calibrated on the fixture inputs, percentile)
-const argmaxAt = (a: Float32Array, at: number, n: number) => {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (a[at + j]! > a[at + best]!) best = j;
-  return best;
-};
-function logitsOf(out: EncoderOutputs, b: number, t: number | undefined, head: { w: Float32Array; b: Float32Array }, labels: number) {
+/** The head's predicted label for sequence b (pooled) or its token t. */
+function predicted(out: EncoderOutputs, b: number, t: number | undefined, head: { w: Float32Array; b: Float32Array }, labels: number) {
   const H = out.hidden;
-  const x = t === undefined ? out.pooled! : out.lastHiddenState;
-  const at = t === undefined ? b * H : (b * out.seqLen + t) * H;
-  const logits = new Float32Array(labels);
-  for (let l = 0; l < labels; l++) {
-    let s = head.b[l]!;
-    for (let k = 0; k < H; k++) s += head.w[l * H + k]! * x[at + k]!;
-    logits[l] = s;
-  }
-  return logits;
+  const logits = t === undefined ? linear(out.pooled!, b * H, head.w, head.b, H, labels) : linear(out.lastHiddenState, (b * out.seqLen + t) * H, head.w, head.b, H, labels);
+  return argmax(logits, 0, labels);
 }
 const quantized: unknown[] = [];
 for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
@@ -123,7 +112,7 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
           const positions = tokenLevel ? c.ids.map((_, t) => t) : [undefined];
           for (const t of positions) {
             total++;
-            if (argmaxAt(logitsOf(a, bi, t, head, fixture.numLabels), 0, fixture.numLabels) === argmaxAt(logitsOf(b, bi, t, head, fixture.numLabels), 0, fixture.numLabels)) agree++;
+            if (predicted(a, bi, t, head, fixture.numLabels) === predicted(b, bi, t, head, fixture.numLabels)) agree++;
           }
         });
       }

@@ -70,13 +70,6 @@ __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uin
 #endif
 }
 
-__device__ __forceinline__ void store_q8x2(const Q8Store& q, int64_t at, float lo, float hi) {
-  char2 v;
-  v.x = q8_encode(lo, q.inv_scale, q.fp8);
-  v.y = q8_encode(hi, q.inv_scale, q.fp8);
-  *reinterpret_cast<char2*>(q.data + at) = v;
-}
-
 __device__ __forceinline__ uint32_t lds32(const void* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
 /** 2^x in one instruction (ex2.approx.ftz: relative error about 2^-22, denormals flushed; exp2(-inf) = 0). */
@@ -196,8 +189,8 @@ __global__ void __launch_bounds__(kWarps * 32)
   for (int j = 0; j < kD / 8; ++j) {
     const int col = h * kD + 8 * j + 2 * t;
     if (q.data) {
-      if (qa0 < len) store_q8x2(q, (first + qa0) * hidden + col, o[j][0] * i0, o[j][1] * i0);
-      if (qa1 < len) store_q8x2(q, (first + qa1) * hidden + col, o[j][2] * i1, o[j][3] * i1);
+      if (qa0 < len) q8_store2(q, (first + qa0) * hidden + col, o[j][0] * i0, o[j][1] * i0);
+      if (qa1 < len) q8_store2(q, (first + qa1) * hidden + col, o[j][2] * i1, o[j][3] * i1);
       continue;
     }
     if (qa0 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa0) * hidden + col) = pack2<T>(o[j][0] * i0, o[j][1] * i0);

@@ -54,18 +54,18 @@ struct CudaLayer {
 class CudaModel final : public Model {
  public:
   CudaModel(const ModelConfig& c, const ModelWeights& w, const std::vector<LayerPlan>& plan, DType dt, int32_t device)
-      : c_(c), plan_(plan), dt_(dt), device_(device) {
+      : c_(c), dt_(dt), device_(device) {
     SAMP_CUDA_CHECK(cudaSetDevice(device_));
     SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     gemm_ = std::make_unique<cuda::LtGemm>();
     use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
     lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
-    for (const LayerPlan& p : plan_) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
+    for (const LayerPlan& p : plan) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
-    layout_weights(measure, w, false);
+    layout_weights(measure, w, plan, false);
     weights_ = DeviceBuffer(measure.used());
     Carver carve(weights_.get());
-    layout_weights(carve, w, true);
+    layout_weights(carve, w, plan, true);
     SAMP_CUDA_CHECK(cudaStreamSynchronize(stream_));
     staging_.reset();
   }
@@ -140,7 +140,7 @@ class CudaModel final : public Model {
     return v && std::strcmp(v, value) == 0;
   }
 
-  void layout_weights(Carver& k, const ModelWeights& w, bool up) {
+  void layout_weights(Carver& k, const ModelWeights& w, const std::vector<LayerPlan>& plan, bool up) {
     const int64_t H = c_.hidden, F = c_.ffn;
     cuda::WeightUploader put(k, up, dt_, stream_, staging_);
     word_ = put.floats(w.word, int64_t{c_.vocab} * H, "word_embeddings");
@@ -153,7 +153,7 @@ class CudaModel final : public Model {
     for (size_t li = 0; li < w.layers.size(); ++li) {
       const LayerWeights& l = w.layers[li];
       CudaLayer x{};
-      x.plan = plan_[li];
+      x.plan = plan[li];
       x.full = x.plan.mode == LayerMode::fully_quant;
       x.ffn8 = layer_mode_is_quantized(x.plan.mode);
       const Dtype8 t = x.plan.dtype8;
@@ -392,7 +392,6 @@ class CudaModel final : public Model {
   }
 
   ModelConfig c_;
-  std::vector<LayerPlan> plan_;
   DType dt_;
   bool lt_fp8_ = false;
   bool quantized_ = false;

@@ -36,11 +36,14 @@ struct Staged {
     keep.push_back(std::move(typed));
     return keep.back().get();
   }
+  /** Host bytes to the device, as they are. */
+  void* bytes(const void* src, size_t size) {
+    keep.emplace_back(size);
+    SAMP_CUDA_CHECK(cudaMemcpyAsync(keep.back().get(), src, size, cudaMemcpyHostToDevice, stream));
+    return keep.back().get();
+  }
   int32_t* ints(const std::vector<int32_t>& v) {
-    DeviceBuffer b(v.size() * sizeof(int32_t));
-    SAMP_CUDA_CHECK(cudaMemcpyAsync(b.get(), v.data(), v.size() * sizeof(int32_t), cudaMemcpyHostToDevice, stream));
-    keep.push_back(std::move(b));
-    return static_cast<int32_t*>(keep.back().get());
+    return static_cast<int32_t*>(bytes(v.data(), v.size() * sizeof(int32_t)));
   }
   void* out(int64_t n, DType dt) {
     keep.emplace_back(static_cast<size_t>(n) * cuda::dtype_size(dt));
@@ -79,14 +82,9 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     cpu::quantize_s8(a.f[0].data(), m * k, a.f[2][0], a8.data());
     cpu::quantize_weight_per_channel(a.f[1].data(), n, k, w8.data(), alpha.data());
     for (float& x : alpha) x *= a.f[2][0];
-    auto bytes = [&](const void* src, size_t size) {
-      s.keep.emplace_back(size);
-      SAMP_CUDA_CHECK(cudaMemcpyAsync(s.keep.back().get(), src, size, cudaMemcpyHostToDevice, s.stream));
-      return s.keep.back().get();
-    };
-    const auto* da = static_cast<const int8_t*>(bytes(a8.data(), a8.size()));
-    const auto* dw = static_cast<const int8_t*>(bytes(w8.data(), w8.size()));
-    const auto* dalpha = static_cast<const float*>(bytes(alpha.data(), sizeof(float) * alpha.size()));
+    const auto* da = static_cast<const int8_t*>(s.bytes(a8.data(), a8.size()));
+    const auto* dw = static_cast<const int8_t*>(s.bytes(w8.data(), w8.size()));
+    const auto* dalpha = static_cast<const float*>(s.bytes(alpha.data(), sizeof(float) * alpha.size()));
     const auto* dbias = a.epilogue ? static_cast<const float*>(s.floats(a.f[3], dt, true)) : nullptr;
     out = s.out(n_out, DType::f32);
     out_is_f32 = true;

@@ -46,11 +46,8 @@ __device__ __forceinline__ void store2(__half* o, const Q8Store&, int64_t at, fl
 __device__ __forceinline__ void store2(__nv_bfloat16* o, const Q8Store&, int64_t at, float y0, float y1) {
   *reinterpret_cast<__nv_bfloat162*>(o + at) = __floats2bfloat162_rn(y0, y1);
 }
-__device__ __forceinline__ void store2(int8_t* o, const Q8Store& q, int64_t at, float y0, float y1) {
-  char2 v;
-  v.x = q8_encode(y0, q.inv_scale, q.fp8);
-  v.y = q8_encode(y1, q.inv_scale, q.fp8);
-  *reinterpret_cast<char2*>(o + at) = v;
+__device__ __forceinline__ void store2(int8_t*, const Q8Store& q, int64_t at, float y0, float y1) {
+  q8_store2(q, at, y0, y1);
 }
 
 __device__ __forceinline__ float gelu_erf(float y) { return 0.5f * y * (1.0f + erff(y * 0.70710678118654752f)); }

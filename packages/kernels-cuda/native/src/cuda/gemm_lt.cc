@@ -59,10 +59,11 @@ int64_t m_bucket(int64_t m) {
   return b;
 }
 
-/** The fastest algorithm found per (device, dtype, n, k, epilogue, m bucket), shared by every model. */
+/** The fastest algorithm found per (device, operand type, output type, n, k, epilogue, m bucket), shared by
+ * every model. */
 struct TunedAlgos {
   std::mutex mutex;
-  std::map<std::tuple<int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
+  std::map<std::tuple<int, int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
 };
 
 TunedAlgos& tuned_algos() {
@@ -143,10 +144,10 @@ struct LtGemm::Impl {
     return plans.emplace(key, std::move(p)).first->second.get();
   }
 
-  /** Runs the plan's algorithm; on the first call of a plan outside graph capture, picks the fastest candidate
-   * (or the bucket's known winner) by timing it on the real operands. */
-  void execute(Plan& p, const std::tuple<int, int, int64_t, int64_t, int, int64_t>& tuned_key,
-               const std::function<cublasStatus_t(const cublasLtMatmulAlgo_t&)>& matmul, cudaStream_t stream);
+  /** Runs out = op(a, w) with the plan's algorithm; on the first call of a plan outside graph capture, picks the
+   * fastest candidate (or the bucket's known winner) by timing it on the real operands. */
+  void execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* out, int64_t m, int64_t n,
+               int64_t k, cudaStream_t stream);
 };
 
 LtGemm::LtGemm() : impl_(std::make_unique<Impl>()) {
@@ -159,9 +160,25 @@ LtGemm::~LtGemm() {
   if (impl_->handle) cublasLtDestroy(impl_->handle);
 }
 
-void LtGemm::Impl::execute(Plan& p, const std::tuple<int, int, int64_t, int64_t, int, int64_t>& tuned_key,
-                           const std::function<cublasStatus_t(const cublasLtMatmulAlgo_t&)>& matmul,
-                           cudaStream_t stream) {
+namespace {
+
+int current_device() {
+  int device = 0;
+  SAMP_CUDA_CHECK(cudaGetDevice(&device));
+  return device;
+}
+
+}  // namespace
+
+void LtGemm::Impl::execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* out, int64_t m,
+                           int64_t n, int64_t k, cudaStream_t stream) {
+  const float alpha = 1.0f, beta = 0.0f;
+  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
+    return cublasLtMatmul(handle, p.desc, &alpha, w, p.w, a, p.a, &beta, out, p.c, out, p.d, &algo, workspace.get(),
+                          kWorkspace, stream);
+  };
+  const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.ab), static_cast<int>(spec.d), n, k,
+                                         static_cast<int>(spec.epilogue), m_bucket(m));
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   SAMP_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
   if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {
@@ -212,16 +229,6 @@ void LtGemm::Impl::execute(Plan& p, const std::tuple<int, int, int64_t, int64_t,
   SAMP_LT_CHECK(matmul(p.candidates[0]));
 }
 
-namespace {
-
-int current_device() {
-  int device = 0;
-  SAMP_CUDA_CHECK(cudaGetDevice(&device));
-  return device;
-}
-
-}  // namespace
-
 void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void* c, int64_t m, int64_t n, int64_t k,
                  GemmEpilogue epilogue, cudaStream_t stream) {
   SAMP_REQUIRE(m > 0 && n > 0 && k > 0, SAMP_INVALID, "gemm: sizes must be positive");
@@ -235,14 +242,7 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
   Plan& p = *impl_->plan(spec, m, n, k);
   if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
-  const float alpha = 1.0f, beta = 0.0f;
-  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
-    return cublasLtMatmul(impl_->handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, c, p.d, &algo,
-                          impl_->workspace.get(), kWorkspace, stream);
-  };
-  const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.d), n, k,
-                                         static_cast<int>(spec.epilogue), m_bucket(m));
-  impl_->execute(p, tuned_key, matmul, stream);
+  impl_->execute(spec, p, a, w, c, m, n, k, stream);
   if (exact_gelu) launch_bias_gelu(dt, c, bias, m, n, stream);
 }
 
@@ -267,14 +267,7 @@ bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
   if (!found) return false;
   Plan& p = *found;
   pointers(p.desc);
-  const float alpha = 1.0f, beta = 0.0f;
-  auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
-    return cublasLtMatmul(impl_->handle, p.desc, &alpha, g.w, p.w, g.a, p.a, &beta, g.out, p.c, g.out, p.d, &algo,
-                          impl_->workspace.get(), kWorkspace, stream);
-  };
-  const auto tuned_key = std::make_tuple(current_device(), 1000 + static_cast<int>(spec.d), g.n, g.k,
-                                         static_cast<int>(spec.epilogue), m_bucket(g.m));
-  impl_->execute(p, tuned_key, matmul, stream);
+  impl_->execute(spec, p, g.a, g.w, g.out, g.m, g.n, g.k, stream);
   return true;
 }
 

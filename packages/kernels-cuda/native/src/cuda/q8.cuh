@@ -21,4 +21,12 @@ __device__ __forceinline__ float q8_decode(int8_t q, float scale, bool fp8) {
   return scale * static_cast<float>(q);
 }
 
+/** Encodes two adjacent values to q.data[at], q.data[at + 1] in one 2-byte store (at even). */
+__device__ __forceinline__ void q8_store2(const Q8Store& q, int64_t at, float lo, float hi) {
+  char2 v;
+  v.x = q8_encode(lo, q.inv_scale, q.fp8);
+  v.y = q8_encode(hi, q.inv_scale, q.fp8);
+  *reinterpret_cast<char2*>(q.data + at) = v;
+}
+
 }  // namespace samp::cuda

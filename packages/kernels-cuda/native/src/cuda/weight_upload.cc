@@ -18,11 +18,14 @@ void* WeightUploader::bytes(const void* src, size_t n) {
 }
 
 void* WeightUploader::floats(const float* src, int64_t n, const char* what, bool keep_f32) {
+  return typed(src, n, keep_f32 ? DType::f32 : dt_, what);
+}
+
+void* WeightUploader::typed(const float* src, int64_t n, DType as, const char* what) {
   SAMP_REQUIRE(src != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
-  const size_t es = keep_f32 ? 4 : dtype_size(dt_);
-  void* dst = carve_.take(static_cast<size_t>(n) * es);
+  void* dst = carve_.take(static_cast<size_t>(n) * dtype_size(as));
   if (!upload_) return nullptr;
-  if (keep_f32 || dt_ == DType::f32) {
+  if (as == DType::f32) {
     SAMP_CUDA_CHECK(cudaMemcpyAsync(dst, src, sizeof(float) * n, cudaMemcpyHostToDevice, stream_));
     return dst;
   }
@@ -31,7 +34,7 @@ void* WeightUploader::floats(const float* src, int64_t n, const char* what, bool
     staging_ = DeviceBuffer(sizeof(float) * n);
   }
   SAMP_CUDA_CHECK(cudaMemcpyAsync(staging_.get(), src, sizeof(float) * n, cudaMemcpyHostToDevice, stream_));
-  launch_convert_from_f32(dt_, static_cast<const float*>(staging_.get()), dst, n, stream_);
+  launch_convert_from_f32(as, static_cast<const float*>(staging_.get()), dst, n, stream_);
   SAMP_CUDA_CHECK(cudaStreamSynchronize(stream_));  // the staging buffer is reused by the next weight
   return dst;
 }
@@ -53,13 +56,8 @@ Gemm8Weights WeightUploader::gemm8(const float* w, const float* bias, int64_t n,
   }
   g.w = static_cast<const int8_t*>(bytes(codes.data(), static_cast<size_t>(n * k)));
   g.alpha = static_cast<const float*>(bytes(alpha.data(), sizeof(float) * n));
-  g.bias = static_cast<const float*>(floats(bias, n, what, true));
-  if (with_bias16) {
-    const DType keep = dt_;
-    dt_ = DType::f16;
-    g.bias16 = floats(bias, n, what);
-    dt_ = keep;
-  }
+  g.bias = static_cast<const float*>(typed(bias, n, DType::f32, what));
+  if (with_bias16) g.bias16 = typed(bias, n, DType::f16, what);
   return g;
 }
 

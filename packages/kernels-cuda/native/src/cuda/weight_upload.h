@@ -37,6 +37,8 @@ class WeightUploader {
 
  private:
   void* bytes(const void* src, size_t n);
+  /** n floats converted to `as`. */
+  void* typed(const float* src, int64_t n, DType as, const char* what);
 
   Carver& carve_;
   bool upload_;
