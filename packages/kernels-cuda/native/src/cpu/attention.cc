@@ -1,5 +1,5 @@
-// Attention on the CPU: one task per (sequence, head, block of queries); scores and softmax in fp32; the
-// context written 8-bit too where the next GEMM is quantized.
+// Attention on the CPU: one task per (sequence, head, block of queries), each two register-tiled small GEMMs
+// around a softmax, in fp32; the context written 8-bit too where the next GEMM is quantized.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -13,22 +13,21 @@ namespace samp::cpu {
 namespace {
 
 constexpr int64_t kQueryBlock = 32;
+constexpr int64_t kRows = 4;   // queries per register tile (the tiles below are written for 4)
+constexpr int64_t kLanes = 16; // keys (scores) or head-dim columns (context) per register tile
 
-/** Keys of one head transposed to [d][len], so the scores of a query are axpy updates over contiguous rows. */
-void transpose_keys(const float* keys, int64_t len, int64_t stride, int64_t d, float* kt) {
-  for (int64_t j = 0; j < len; ++j)
-    for (int64_t x = 0; x < d; ++x) kt[x * len + j] = keys[j * stride + x];
+/** Keys of one head transposed to [d][padded] (padded = len rounded up to kLanes, the pad zero), so that scores
+ * are rows of a small GEMM over contiguous memory. */
+void transpose_keys(const float* keys, int64_t len, int64_t padded, int64_t stride, int64_t d, float* kt) {
+  for (int64_t x = 0; x < d; ++x) {
+    for (int64_t j = 0; j < len; ++j) kt[x * padded + j] = keys[j * stride + x];
+    for (int64_t j = len; j < padded; ++j) kt[x * padded + j] = 0.0f;
+  }
 }
 
-SAMP_VECTOR_CLONES
-void attend_row(const float* q, const float* kt, const float* values, int64_t len, int64_t stride, int64_t d,
-                float scale, float* scores, float* out) {
-  for (int64_t j = 0; j < len; ++j) scores[j] = 0.0f;
-  for (int64_t x = 0; x < d; ++x) {
-    const float qx = q[x] * scale;  // scale is 1 / sqrt(d): a power of two for the usual head sizes
-    const float* row = kt + x * len;
-    for (int64_t j = 0; j < len; ++j) scores[j] += qx * row[j];
-  }
+/** Softmax of a row of scores in place (the first len of them); returns 1 / sum. */
+// inlined into its callers so that it is vectorized for their target clone
+__attribute__((always_inline)) inline float softmax_row(float* scores, int64_t len) {
   float max = -INFINITY;
   for (int64_t j = 0; j < len; ++j) max = std::max(max, scores[j]);
   float sum = 0.0f;
@@ -37,7 +36,89 @@ void attend_row(const float* q, const float* kt, const float* values, int64_t le
     scores[j] = vm_exp(scores[j] - max);
     sum += scores[j];
   }
-  const float inv = 1.0f / sum;
+  return 1.0f / sum;
+}
+
+/**
+ * Attention of `rows` (<= kQueryBlock) consecutive queries against all `len` keys of one head, as two small
+ * register-tiled GEMMs: scores = (q * scale) K^T over kRows x kLanes tiles, softmax per row, then context = P V
+ * over kRows x kLanes tiles of the head dimension (d a multiple of kLanes). Sums run in the same order as a
+ * per-query loop.
+ */
+/** kLanes floats, unaligned: GCC vector extensions keep the tiles in registers (one zmm on AVX-512, two ymm on
+ * AVX2, four xmm otherwise). */
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(4)));
+inline Lanes load(const float* p) { return *reinterpret_cast<const Lanes*>(p); }
+inline void store(float* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
+
+SAMP_VECTOR_CLONES
+void attend_block(const float* q, const float* kt, const float* values, int64_t rows, int64_t len, int64_t padded,
+                  int64_t stride, int64_t d, float scale, float* qt, float* scores, float* out, int64_t out_stride) {
+  const int64_t tiles = (rows + kRows - 1) / kRows;
+  // queries transposed per tile to [x][kRows], scaled, missing rows zero
+  for (int64_t t = 0; t < tiles; ++t)
+    for (int64_t x = 0; x < d; ++x)
+      for (int64_t r = 0; r < kRows; ++r) {
+        const int64_t i = t * kRows + r;
+        qt[(t * d + x) * kRows + r] = i < rows ? q[i * stride + x] * scale : 0.0f;
+      }
+  for (int64_t t = 0; t < tiles; ++t) {
+    const float* qtile = qt + t * d * kRows;
+    float* st = scores + t * kRows * padded;
+    for (int64_t j0 = 0; j0 < padded; j0 += kLanes) {
+      Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
+      for (int64_t x = 0; x < d; ++x) {
+        const Lanes k = load(kt + x * padded + j0);
+        const float* qx = qtile + x * kRows;
+        a0 += qx[0] * k;
+        a1 += qx[1] * k;
+        a2 += qx[2] * k;
+        a3 += qx[3] * k;
+      }
+      store(st + j0, a0);
+      store(st + padded + j0, a1);
+      store(st + 2 * padded + j0, a2);
+      store(st + 3 * padded + j0, a3);
+    }
+  }
+  // probabilities; rows past the block stay zero
+  for (int64_t i = 0; i < tiles * kRows; ++i) {
+    float* p = scores + i * padded;
+    if (i >= rows) {
+      for (int64_t j = 0; j < padded; ++j) p[j] = 0.0f;
+      continue;
+    }
+    const float inv = softmax_row(p, len);
+    for (int64_t j = 0; j < len; ++j) p[j] *= inv;
+  }
+  for (int64_t t = 0; t < tiles; ++t) {
+    const float* st = scores + t * kRows * padded;
+    const int64_t nr = std::min(kRows, rows - t * kRows);
+    for (int64_t x0 = 0; x0 < d; x0 += kLanes) {
+      Lanes a[kRows] = {};
+      for (int64_t j = 0; j < len; ++j) {
+        const Lanes v = load(values + j * stride + x0);
+        a[0] += st[j] * v;
+        a[1] += st[padded + j] * v;
+        a[2] += st[2 * padded + j] * v;
+        a[3] += st[3 * padded + j] * v;
+      }
+      for (int64_t r = 0; r < nr; ++r) store(out + (t * kRows + r) * out_stride + x0, a[r]);
+    }
+  }
+}
+
+/** One query at a time: any head size. */
+SAMP_VECTOR_CLONES
+void attend_row(const float* q, const float* kt, const float* values, int64_t len, int64_t padded, int64_t stride,
+                int64_t d, float scale, float* scores, float* out) {
+  for (int64_t j = 0; j < len; ++j) scores[j] = 0.0f;
+  for (int64_t x = 0; x < d; ++x) {
+    const float qx = q[x] * scale;  // scale is 1 / sqrt(d): a power of two for the usual head sizes
+    const float* row = kt + x * padded;
+    for (int64_t j = 0; j < len; ++j) scores[j] += qx * row[j];
+  }
+  const float inv = softmax_row(scores, len);
   for (int64_t x = 0; x < d; ++x) out[x] = 0.0f;
   for (int64_t j = 0; j < len; ++j) {
     const float p = scores[j] * inv;
@@ -59,15 +140,25 @@ void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int6
   cpu_parallel_for(blocks * heads, [&](int64_t task) {
     const int64_t b = task_b[task / heads], q0 = task_q0[task / heads], h = task % heads;
     const int64_t first = offsets[b], len = offsets[b + 1] - offsets[b];
-    thread_local std::vector<float> scores, kt;
-    scores.resize(static_cast<size_t>(len));
-    kt.resize(static_cast<size_t>(len * head_dim));
+    const int64_t padded = (len + kLanes - 1) / kLanes * kLanes, rows = std::min(len - q0, kQueryBlock);
+    thread_local std::vector<float> scores, kt, qt;
+    scores.resize(static_cast<size_t>(kQueryBlock * padded));
+    qt.resize(static_cast<size_t>(kQueryBlock * head_dim));
+    kt.resize(static_cast<size_t>(padded * head_dim));
     const float* base = qkv + first * stride + h * head_dim;
-    transpose_keys(base + hidden, len, stride, head_dim, kt.data());
-    for (int64_t i = q0; i < std::min(len, q0 + kQueryBlock); ++i) {
-      const int64_t at = (first + i) * hidden + h * head_dim;
-      attend_row(base + i * stride, kt.data(), base + 2 * hidden, len, stride, head_dim, scale, scores.data(), ctx + at);
-      if (ctx_q) q8_encode_row(ctx + at, head_dim, ctx_q->scale, ctx_q->dtype, ctx_q->data + at);
+    transpose_keys(base + hidden, len, padded, stride, head_dim, kt.data());
+    float* out = ctx + (first + q0) * hidden + h * head_dim;
+    if (head_dim % kLanes == 0) {
+      attend_block(base + q0 * stride, kt.data(), base + 2 * hidden, rows, len, padded, stride, head_dim, scale, qt.data(), scores.data(), out, hidden);
+    } else {
+      for (int64_t i = 0; i < rows; ++i)
+        attend_row(base + (q0 + i) * stride, kt.data(), base + 2 * hidden, len, padded, stride, head_dim, scale, scores.data(), out + i * hidden);
+    }
+    if (ctx_q) {
+      for (int64_t i = 0; i < rows; ++i) {
+        const int64_t at = (first + q0 + i) * hidden + h * head_dim;
+        q8_encode_row(ctx + at, head_dim, ctx_q->scale, ctx_q->dtype, ctx_q->data + at);
+      }
     }
   });
 }
