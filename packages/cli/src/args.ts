@@ -21,14 +21,14 @@ export interface RunArgs {
   normalize: boolean;
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
+export function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`Expected a positive integer for --${name} but received "${v}"`);
   return n;
 }
 
-function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback?: T): T {
+export function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback?: T): T {
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
     throw new UsageError(`Missing --${name} (${allowed.join(' | ')})`);
@@ -92,7 +92,7 @@ export interface QuantizeArgs {
   batchSize: number;
 }
 
-function parse(argv: string[], names: Record<string, 'string' | 'boolean'>): Record<string, string | undefined> {
+export function parse(argv: string[], names: Record<string, 'string' | 'boolean'>): Record<string, string | undefined> {
   try {
     const options = Object.fromEntries(Object.entries(names).map(([k, type]) => [k, { type }]));
     const values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -224,6 +224,15 @@ export const USAGE = `Usage:
            [--precision fp32|fp16|bf16|fully-quant|quant-ffn-only|auto] [--dtype8 int8|fp8|auto] [--plan FILE]
       times the encoder's forward on random tokens; bert-base is a built-in random-weight BERT-base (calibrated
       on random tokens: for timing only). The last stdout line is JSON with median_ms.
+
+  samp recommend --model DIR --task classify|match|tag --calib TRAIN.jsonl --dev DEV.jsonl --out DIR
+           [--max-drop 0.01 | --min-metric 0.92 | --max-latency-ms 2.5] [--device cpu|cuda] [--batch B] [--seq S]
+           [--dtype8 int8|fp8|auto] [--dev-samples N] [--samples N] [--method ...] [--granularity ...]
+           [--max-length N] [--iters N] [--seed N]
+      measures the dev metric and the latency of per-layer 8-bit plans (each layer alone in each mode, then the
+      decay curves quantizing more layers in order of least harm) and writes DIR: the model with the chosen plan
+      in samp.json, report.md, report.json and chart.svg. Drops and metrics are fractions (0.01 = one point).
+      Exit code 4: no plan meets the requirement (the reports list the closest).
 
   samp info --model DIR
       architecture, shape, head, labels and tokenizer of a model directory, and the devices here (JSON)

@@ -1,10 +1,13 @@
 // Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 done, 1 failure, 2 usage,
-// 3 done but some input lines failed).
+// 3 done but some input lines failed, 4 no plan meets
+// the requirement of samp recommend).
 import { SampError } from '@samp/kernels-cuda';
 import { USAGE, UsageError, parseBenchArgs, parseModelArgs, parseQuantizeArgs, parseRunArgs } from './args.js';
 import { benchCommand } from './bench-command.js';
 import { infoCommand } from './info-command.js';
 import { quantizeCommand } from './quantize-command.js';
+import { parseRecommendArgs } from './recommend-args.js';
+import { recommendCommand } from './recommend-command.js';
 import { runCommand } from './run-command.js';
 import { tokenizeCommand } from './tokenize-command.js';
 
@@ -24,6 +27,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'quantize') {
       await quantizeCommand(parseQuantizeArgs(rest), io.stderr);
       return 0;
+    }
+    if (command === 'recommend') {
+      const { summary } = await recommendCommand(parseRecommendArgs(rest), io.stderr);
+      io.stdout.write(`${JSON.stringify(summary)}\n`);
+      return summary.met ? 0 : 4;
     }
     if (command === 'bench') {
       const args = parseBenchArgs(rest);
