@@ -89,6 +89,7 @@ for (const [entry, out] of [
   ['apps/bench/src/encoder-bench.ts', 'bench.mjs'],
   ['apps/bench/src/pipeline-bench.ts', 'pipeline-bench.mjs'],
   ['apps/bench/src/quant-accuracy.ts', 'quant-accuracy.mjs'],
+  ['apps/bench/src/recommend-bench.ts', 'recommend-bench.mjs'],
 ]) {
   await bundleForNode(join(root, entry), join(gpu, out));
 }

@@ -2,7 +2,8 @@
 # Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu). Builds the addon with
 # the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and the three shared models
 # against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit) against PyTorch in the
-# same run, measures the 8-bit plans' accuracy on cuda and cpu, and times samp run per task. Results go to $OUT.
+# same run, measures the 8-bit plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1), and
+# times samp run per task. Results go to $OUT.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
@@ -37,6 +38,16 @@ if [[ "${QUANT_ACCURACY:-0}" == 1 ]]; then
   step "8-bit accuracy (cuda and cpu, same calibration)"
   node .gpu/quant-accuracy.mjs /tmp/models /tmp/data "$OUT/quant-accuracy-cuda.json" --devices cpu,cuda \
     --plans fp32,quant-ffn-only:int8,fully-quant:int8,quant-ffn-only:fp8,fully-quant:fp8
+fi
+if [[ "${RECOMMEND:-0}" == 1 ]]; then
+  step "recommend (samp recommend --max-drop 0.01 on cuda, INT8 and FP8; samp bench of each result; PyTorch peers)"
+  for pt in ${RECOMMEND_POINTS:-64x128}; do
+    node .gpu/recommend-bench.mjs /tmp/models /tmp/data "$OUT/recommend-cuda-$pt.json" --device cuda --dtype8 int8,fp8 \
+      --batch "${pt%x*}" --seq "${pt#*x}" --reports /tmp/recommend-reports
+  done
+  PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/recommend-torch.json" \
+    --models /tmp/models/chnsenticorp,/tmp/models/lcqmc,/tmp/models/cluener --points "$(echo ${RECOMMEND_POINTS:-64x128} | tr ' ' ,)"
+  tar -C /tmp/recommend-reports -cf "$OUT/recommend-reports.tar" .
 fi
 if [[ "${PIPELINE:-1}" == 1 ]]; then
   step "bench pipeline (samp run per task: tokenize / encoder / head)"

@@ -8,7 +8,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pipeline, type PipelineTask, quantizeModel, toBatchInput } from '../../../packages/targets/src/index.js';
+import { Pipeline, quantizeModel, toBatchInput } from '../../../packages/targets/src/index.js';
+import { type MetricTask, devExample, devMetric, predictionKeys } from '../../../packages/recommender/src/index.js';
 import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
@@ -20,37 +21,17 @@ const plans = flag('--plans', 'fp32,quant-ffn-only:int8,fully-quant:int8,fully-q
 const [modelsDir, dataDir, outPath] = args;
 if (!modelsDir || !dataDir || !outPath) throw new Error('usage: quant-accuracy MODELS_DIR DATA_DIR OUT.json [--device cpu] [--method ...]');
 
-type Span = { start: number; end: number; type: string };
-type Gold = { label?: number; spans?: Span[] };
-const MODELS: [string, PipelineTask, 'char' | undefined][] = [['chnsenticorp', 'classify', undefined], ['lcqmc', 'match', undefined], ['cluener', 'tag', 'char']];
+const MODELS: [string, MetricTask, 'char' | undefined][] = [['chnsenticorp', 'classify', undefined], ['lcqmc', 'match', undefined], ['cluener', 'tag', 'char']];
 
 const readLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-const spanKey = (s: Span) => `${s.start}:${s.end}:${s.type}`;
-
-function metric(task: PipelineTask, gold: Gold[], got: Record<string, unknown>[]): number {
-  if (task !== 'tag') return got.filter((g, i) => g.labelId === gold[i]!.label).length / gold.length;
-  let tp = 0, predicted = 0, expected = 0;
-  got.forEach((g, i) => {
-    const want = new Set(gold[i]!.spans!.map(spanKey));
-    const ents = g.entities as Span[];
-    tp += ents.filter((e) => want.has(spanKey(e))).length;
-    predicted += ents.length;
-    expected += want.size;
-  });
-  const p = tp / predicted, r = tp / expected;
-  return (2 * p * r) / (p + r);
-}
-
-const prediction = (task: PipelineTask, g: Record<string, unknown>) =>
-  task === 'tag' ? (g.entities as Span[]).map(spanKey).sort().join('|') : String(g.labelId);
 
 const rows: Record<string, unknown>[] = [];
 for (const [name, task, granularity] of MODELS) {
   const model = join(modelsDir, name);
   const gran = task === 'tag' ? granularity : undefined;
   const calib = readLines(join(dataDir, name, 'train.jsonl')).map((x) => toBatchInput(task, x));
-  const dev = readLines(join(dataDir, name, 'dev.jsonl'));
-  const devInputs = dev.map((x) => toBatchInput(task, x));
+  const dev = readLines(join(dataDir, name, 'dev.jsonl')).map((x) => devExample(task, x));
+  const devInputs = dev.map((x) => x.input);
   const out = mkdtempSync(join(tmpdir(), `samp-q-${name}-`));
   const t0 = performance.now();
   const q = await quantizeModel({ model, task, calib, out, method, samples, granularity: gran, maxLength: 128 });
@@ -64,11 +45,11 @@ for (const [name, task, granularity] of MODELS) {
       const precision = dtype8 ? { default: mode as 'fully-quant', dtype8 } : (mode as 'fp32');
       const p = await Pipeline.load(out, { task, device, precision, granularity: gran, maxLength: 128 });
       const start = performance.now();
-      const got = (await p.runChecked(devInputs)) as unknown as Record<string, unknown>[];
+      const got = await p.runChecked(devInputs);
       const ms = performance.now() - start;
       p.dispose();
-      const m = metric(task, dev as Gold[], got);
-      const preds = got.map((g) => prediction(task, g));
+      const m = devMetric(task, dev, got);
+      const preds = predictionKeys(task, got);
       if (!base) {
         base = preds;
         baseMetric = m;
