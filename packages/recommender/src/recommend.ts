@@ -132,6 +132,23 @@ export async function recommend(o: RecommendOptions): Promise<RecommendResult> {
   };
 
   const modelFiles = readdirSync(o.model).filter((f) => f !== QUANT_FILE && statSync(join(o.model, f)).isFile());
+  // what the calibration copies into `out`; removed again unless a plan is chosen (no model that claims one)
+  const removeModel = () => [...modelFiles, QUANT_FILE].forEach((f) => rmSync(join(o.out, f), { force: true }));
+  let result: RecommendResult;
+  try {
+    result = await search(o, ctx, requirement, device, started);
+  } catch (error) {
+    removeModel();
+    throw error;
+  }
+  if (!result.met) removeModel();
+  return result;
+}
+
+/** Calibrates into `out`, measures the candidates, chooses, and writes the plan and the reports. */
+async function search(o: RecommendOptions, ctx: MeasureContext, requirement: Requirement, device: Device, started: number): Promise<RecommendResult> {
+  const dtype8 = ctx.dtype8;
+  const dev = ctx.dev;
   const q = await quantizeModel({
     model: o.model, task: o.task, calib: o.calib, out: o.out, mode: 'fully-quant', dtype8, method: o.method,
     samples: o.calibSamples, granularity: o.granularity, maxLength: o.maxLength,
@@ -181,9 +198,6 @@ export async function recommend(o: RecommendOptions): Promise<RecommendResult> {
 
   if (choice.chosen) {
     writeQuantFile(o.out, { plan: choice.chosen.spec, calibration: q.quant.calibration, clips: q.quant.clips });
-  } else {
-    // no plan meets the requirement: leave only the reports, not a model that claims to
-    for (const f of [...modelFiles, QUANT_FILE]) rmSync(join(o.out, f), { force: true });
   }
   const report: Report = {
     model: o.model,
