@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../../packages/cli/src/index.js';
-import { REPORT_FILES } from '../../../packages/recommender/src/index.js';
+import { REPORT_FILES, type Report } from '../../../packages/recommender/src/index.js';
 import { takeFlag } from './flags.mjs';
 
 const args = process.argv.slice(2);
@@ -45,7 +45,8 @@ for (const [name, task, extra] of MODELS) {
     ]);
     const wallS = (performance.now() - t0) / 1000;
     if (r.code !== 0) throw new Error(`samp recommend failed for ${name}: ${r.stderr}`);
-    const report = JSON.parse(readFileSync(join(out, REPORT_FILES.json), 'utf8')) as Record<string, unknown>;
+    const report = JSON.parse(readFileSync(join(out, REPORT_FILES.json), 'utf8')) as Report;
+    const chosen = report.candidates.find((c) => c.label === report.chosen)!;
     // samp bench on the written model (its own plan) against float, alternating, three rounds each
     const floats = device === 'cuda' ? ['fp32', 'fp16'] : ['fp32'];
     const bench: Record<string, number[]> = { chosen: [], ...Object.fromEntries(floats.map((f) => [f, []])) };
@@ -58,7 +59,7 @@ for (const [name, task, extra] of MODELS) {
     const benchMs = Object.fromEntries(Object.entries(bench).map(([k, v]) => [k, med(v)]));
     const row = { model: name, task, device, dtype8, wallS, chosen: report.chosen, plan: report.plan, bench: benchMs, benchSpeedupFp32: benchMs.fp32! / benchMs.chosen!, report };
     rows.push(row);
-    console.log(`${name.padEnd(13)} ${dtype8}: ${String(report.chosen).padEnd(36)} drop ${(100 * (report.fp32Metric as number - ((report.candidates as { label: string; metric: number }[]).find((c) => c.label === report.chosen)!.metric))).toFixed(2)} pt; samp bench ${benchMs.chosen!.toFixed(3)} ms vs fp32 ${benchMs.fp32!.toFixed(3)} ms (${(benchMs.fp32! / benchMs.chosen!).toFixed(2)}x)${benchMs.fp16 ? `, fp16 ${benchMs.fp16.toFixed(3)} ms` : ''}; ${wallS.toFixed(0)} s`);
+    console.log(`${name.padEnd(13)} ${dtype8}: ${String(report.chosen).padEnd(36)} drop ${(100 * chosen.drop).toFixed(2)} pt; samp bench ${benchMs.chosen!.toFixed(3)} ms vs fp32 ${benchMs.fp32!.toFixed(3)} ms (${(benchMs.fp32! / benchMs.chosen!).toFixed(2)}x)${benchMs.fp16 ? `, fp16 ${benchMs.fp16.toFixed(3)} ms` : ''}; ${wallS.toFixed(0)} s`);
     if (reports) {
       mkdirSync(reports, { recursive: true });
       for (const f of [REPORT_FILES.markdown, REPORT_FILES.chart]) copyFileSync(join(out, f), join(reports, `${name}-${device}-${dtype8}-${f}`));

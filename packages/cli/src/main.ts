@@ -1,6 +1,5 @@
 // Entry of the samp command: dispatches subcommands, maps errors to exit codes (0 done, 1 failure, 2 usage,
-// 3 done but some input lines failed, 4 no plan meets
-// the requirement of samp recommend).
+// 3 done but some input lines failed, 4 no plan meets the requirement of samp recommend).
 import { SampError } from '@samp/kernels-cuda';
 import { USAGE, UsageError, parseBenchArgs, parseModelArgs, parseQuantizeArgs, parseRunArgs } from './args.js';
 import { benchCommand } from './bench-command.js';

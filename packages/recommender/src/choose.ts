@@ -38,6 +38,13 @@ export interface Choice {
   closest: Candidate[];
 }
 
+/** The lowest metric a requirement accepts, given fp32's (none for a latency requirement or the knee). */
+export function metricFloor(req: Requirement, fp32Metric: number): number | undefined {
+  if (req.kind === 'max-drop') return fp32Metric - req.value;
+  if (req.kind === 'min-metric') return req.value;
+  return undefined;
+}
+
 /** Latencies within this fraction of each other count as equal (timing noise), by device kind; the tie goes to
  * the metric. CPU timings on a busy host wander by a few percent; CUDA graph replays by well under one. */
 export const LATENCY_TIE = { cpu: 0.03, cuda: 0.01 } as const;
@@ -92,7 +99,7 @@ export function choose(cands: Candidate[], req: Requirement, fp32Metric: number,
     rule = `the most accurate plan within ${req.value} ms`;
     closest = [...cands].sort((a, b) => a.latencyMs - b.latencyMs).slice(0, 3);
   } else {
-    const floor = req.kind === 'max-drop' ? fp32Metric - req.value : req.value;
+    const floor = metricFloor(req, fp32Metric)!;
     ok = cands.filter((c) => c.metric >= floor - EPS);
     rule = req.kind === 'max-drop' ? `the fastest plan that loses at most ${(req.value * 100).toFixed(2)} points against fp32` : `the fastest plan with a metric of at least ${req.value}`;
     closest = [...cands].sort((a, b) => b.metric - a.metric || a.latencyMs - b.latencyMs).slice(0, 3);

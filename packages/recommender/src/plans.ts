@@ -63,6 +63,3 @@ export function planSpec(plan: CandidatePlan, dtype8: Dtype8Option): PlanSpec {
   });
   return Object.keys(layers).length > 0 ? { default: base, layers, dtype8 } : { default: base, dtype8 };
 }
-
-/** The indices of a plan's 8-bit layers in `mode`. */
-export const layersIn = (plan: CandidatePlan, mode: QuantMode) => plan.modes.flatMap((m, i) => (m === mode ? [i] : []));

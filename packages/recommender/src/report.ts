@@ -1,10 +1,10 @@
 // The reports of a recommendation: report.json (everything measured), report.md (the frontier and the decay
 // curves as tables, the per-layer sensitivity) and chart.svg (metric against speedup, the chosen plan marked).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CalibrationInfo, PlanSpec } from '@samp/encoder';
 import { renderChart } from './chart.js';
-import type { Candidate, Requirement } from './choose.js';
+import { type Candidate, type Requirement, metricFloor } from './choose.js';
 import type { MetricTask } from './dev-set.js';
 import type { QuantMode } from './plans.js';
 
@@ -110,7 +110,7 @@ export function reportMarkdown(r: Report): string {
 export async function writeReports(dir: string, r: Report): Promise<void> {
   writeFileSync(join(dir, REPORT_FILES.json), `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(join(dir, REPORT_FILES.markdown), reportMarkdown(r));
-  const floor = r.requirement.kind === 'max-drop' ? r.fp32Metric - r.requirement.value : r.requirement.kind === 'min-metric' ? r.requirement.value : undefined;
-  const title = `${r.model.split(/[\\/]/).filter(Boolean).pop()} (${r.task}) on ${r.device}, batch ${r.batch} x seq ${r.seq}`;
+  const floor = metricFloor(r.requirement, r.fp32Metric);
+  const title = `${basename(r.model)} (${r.task}) on ${r.device}, batch ${r.batch} x seq ${r.seq}`;
   writeFileSync(join(dir, REPORT_FILES.chart), await renderChart({ title, metricName: metricName(r.task), candidates: r.candidates, chosen: r.chosen, fp32Metric: r.fp32Metric, floor }));
 }

@@ -25,8 +25,8 @@ void transpose_keys(const float* keys, int64_t len, int64_t padded, int64_t stri
   }
 }
 
-/** Softmax of a row of scores in place (the first len of them); returns 1 / sum. */
-// inlined into its callers so that it is vectorized for their target clone
+/** Softmax of a row of scores in place (the first len of them); returns 1 / sum. Always inlined, so that it is
+ * vectorized for its caller's target clone. */
 __attribute__((always_inline)) inline float softmax_row(float* scores, int64_t len) {
   float max = -INFINITY;
   for (int64_t j = 0; j < len; ++j) max = std::max(max, scores[j]);
@@ -39,18 +39,18 @@ __attribute__((always_inline)) inline float softmax_row(float* scores, int64_t l
   return 1.0f / sum;
 }
 
-/**
- * Attention of `rows` (<= kQueryBlock) consecutive queries against all `len` keys of one head, as two small
- * register-tiled GEMMs: scores = (q * scale) K^T over kRows x kLanes tiles, softmax per row, then context = P V
- * over kRows x kLanes tiles of the head dimension (d a multiple of kLanes). Sums run in the same order as a
- * per-query loop.
- */
 /** kLanes floats, unaligned: GCC vector extensions keep the tiles in registers (one zmm on AVX-512, two ymm on
  * AVX2, four xmm otherwise). */
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(4)));
 inline Lanes load(const float* p) { return *reinterpret_cast<const Lanes*>(p); }
 inline void store(float* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
 
+/**
+ * Attention of `rows` (<= kQueryBlock) consecutive queries against all `len` keys of one head, as two small
+ * register-tiled GEMMs: scores = (q * scale) K^T over kRows x kLanes tiles, softmax per row, then context = P V
+ * over kRows x kLanes tiles of the head dimension (d a multiple of kLanes). Sums run in the same order as a
+ * per-query loop.
+ */
 SAMP_VECTOR_CLONES
 void attend_block(const float* q, const float* kt, const float* values, int64_t rows, int64_t len, int64_t padded,
                   int64_t stride, int64_t d, float scale, float* qt, float* scores, float* out, int64_t out_stride) {
