@@ -1,6 +1,6 @@
 // An HF model directory: config.json plus model.safetensors, or shards listed by model.safetensors.index.json.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
 
@@ -34,6 +34,9 @@ export class Checkpoint {
       const files: SafetensorsFile[] = [];
       try {
         for (const shard of shards) {
+          if (typeof shard !== 'string' || basename(shard) !== shard || shard === '..') {
+            throw new SampError(SampErrorCode.ModelFormat, `${index} names the shard ${JSON.stringify(shard)}, which is not a file name in ${dir}`);
+          }
           const path = join(dir, shard);
           if (!existsSync(path)) throw new SampError(SampErrorCode.FileNotFound, `Shard ${shard} listed in ${index} is missing`);
           files.push(SafetensorsFile.open(path));
@@ -64,6 +67,13 @@ export class Checkpoint {
 
   names(): string[] {
     return [...this.#where.keys()];
+  }
+
+  /** Reads a tensor's stored bytes as they are. */
+  readRaw(name: string): Uint8Array {
+    const file = this.#where.get(name);
+    if (!file) throw new SampError(SampErrorCode.ModelFormat, `The checkpoint in ${this.dir} has no tensor "${name}"`);
+    return file.readRaw(name);
   }
 
   /** Reads a tensor as fp32 and checks its shape. */

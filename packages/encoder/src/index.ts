@@ -4,6 +4,7 @@ export { type BertConfig, readBertConfig } from './config.js';
 export { Checkpoint } from './checkpoint.js';
 export { SafetensorsFile, type TensorInfo } from './safetensors.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors-write.js';
+export { floatToHalf, halfTable } from './half.js';
 export { bertConfigJson, bertTensors, type WriteBertModelOptions, writeBertModel } from './model-write.js';
 export {
   type CalibrationClips,

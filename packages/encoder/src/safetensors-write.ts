@@ -1,31 +1,15 @@
 // safetensors writing (fp32 or fp16), for models made with samp's own tools and for test fixtures.
 import { writeFileSync } from 'node:fs';
 import { invalidArgument } from '@samp/kernels-cuda';
+import { floatToHalf } from './half.js';
 
-/** A tensor to write: fp32 values, its shape, and the dtype to store. */
-export interface TensorToWrite {
-  data: Float32Array;
-  shape: number[];
-  dtype?: 'F32' | 'F16';
-}
+/** A tensor to write: fp32 values, its shape, and the dtype to store (F32 or F16); or its stored bytes as they
+ * are (`raw`, little-endian, row-major) with any safetensors dtype. */
+export type TensorToWrite =
+  | { data: Float32Array; shape: number[]; dtype?: 'F32' | 'F16'; raw?: undefined }
+  | { raw: Uint8Array; shape: number[]; dtype: string; data?: undefined };
 
-function toHalf(x: number): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0]!;
-  const sign = (u >>> 16) & 0x8000;
-  const exp = ((u >>> 23) & 0xff) - 127 + 15;
-  const mant = u & 0x7fffff;
-  if (((u >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 31) return sign | 0x7c00;
-  if (exp <= 0) {
-    if (exp < -10) return sign;
-    const m = (mant | 0x800000) >>> (1 - exp);
-    return sign | ((m + 0xfff + ((m >>> 13) & 1)) >>> 13);
-  }
-  const rounded = (exp << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  return sign | (rounded + (rest > 0x1000 || (rest === 0x1000 && (rounded & 1)) ? 1 : 0));
-}
+const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Writes tensors (in name order) to a safetensors file. */
 export function writeSafetensors(path: string, tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): void {
@@ -35,11 +19,17 @@ export function writeSafetensors(path: string, tensors: Record<string, TensorToW
   for (const name of Object.keys(tensors).sort()) {
     const t = tensors[name]!;
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) invalidArgument(`tensors.${name}`, `${count} values for shape [${t.shape.join(', ')}]`, `${t.data.length} values`);
     let bytes: Uint8Array;
-    if ((t.dtype ?? 'F32') === 'F16') {
+    if (t.raw) {
+      const size = BYTES[t.dtype];
+      if (size === undefined) invalidArgument(`tensors.${name}.dtype`, `one of ${Object.keys(BYTES).join(', ')}`, t.dtype);
+      if (t.raw.length !== count * size) invalidArgument(`tensors.${name}`, `${count * size} bytes for ${t.dtype} [${t.shape.join(', ')}]`, `${t.raw.length} bytes`);
+      bytes = t.raw;
+    } else if (count !== t.data.length) {
+      invalidArgument(`tensors.${name}`, `${count} values for shape [${t.shape.join(', ')}]`, `${t.data.length} values`);
+    } else if ((t.dtype ?? 'F32') === 'F16') {
       const half = new Uint16Array(count);
-      for (let i = 0; i < count; i++) half[i] = toHalf(t.data[i]!);
+      for (let i = 0; i < count; i++) half[i] = floatToHalf(t.data[i]!);
       bytes = new Uint8Array(half.buffer);
     } else {
       bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -49,7 +39,7 @@ export function writeSafetensors(path: string, tensors: Record<string, TensorToW
     offset += bytes.length;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8); // data section 8-byte aligned
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // data section 8-byte aligned
   const head = Buffer.alloc(8);
   head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
   writeFileSync(path, Buffer.concat([head, Buffer.from(json), ...parts]));

@@ -2,6 +2,7 @@
 // widened to fp32 (from fp32, fp16 or bf16).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
+import { halfTable } from './half.js';
 
 /** Tensor dtypes samp reads. */
 export type TensorDType = 'F32' | 'F16' | 'BF16';
@@ -85,14 +86,19 @@ export class SafetensorsFile {
     }
   }
 
-  /** Reads a tensor widened to fp32. */
-  readF32(name: string): Float32Array {
+  /** Reads a tensor's stored bytes as they are (little-endian, row-major), in a buffer of its own. */
+  readRaw(name: string): Uint8Array {
     const info = this.tensors.get(name);
     if (!info) throw new SampError(SampErrorCode.ModelFormat, `${this.path} has no tensor "${name}"`);
     if (this.#fd === undefined) throw new SampError(SampErrorCode.Disposed, `${this.path} was closed`);
     const bytes = new Uint8Array(info.end - info.begin); // own buffer at offset 0: aligned for any view
     readSync(this.#fd, bytes, 0, bytes.length, this.#dataStart + info.begin);
-    return widen(bytes, info.dtype, `${this.path}: tensor "${name}"`);
+    return bytes;
+  }
+
+  /** Reads a tensor widened to fp32. */
+  readF32(name: string): Float32Array {
+    return widen(this.readRaw(name), this.tensors.get(name)!.dtype, `${this.path}: tensor "${name}"`);
   }
 
   close(): void {
@@ -101,29 +107,13 @@ export class SafetensorsFile {
   }
 }
 
-let halfTable: Float32Array | undefined;
-
-function halfToFloat(): Float32Array {
-  if (halfTable) return halfTable;
-  const table = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0) table[h] = sign * frac * 2 ** -24;
-    else if (exp === 31) table[h] = frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-    else table[h] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
-  }
-  return (halfTable = table);
-}
-
 function widen(bytes: Uint8Array, dtype: string, what: string): Float32Array {
   const n = bytes.length / BYTES[dtype]!;
   if (dtype === 'F32') return new Float32Array(bytes.buffer, 0, n);
   const src = new Uint16Array(bytes.buffer, 0, n);
   const out = new Float32Array(n);
   if (dtype === 'F16') {
-    const table = halfToFloat();
+    const table = halfTable();
     for (let i = 0; i < n; i++) out[i] = table[src[i]!]!;
     return out;
   }

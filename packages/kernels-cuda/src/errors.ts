@@ -15,6 +15,8 @@ export const SampErrorCode = Object.freeze({
   OutOfMemory: 'SAMP_OUT_OF_MEMORY',
   NativeLoad: 'SAMP_NATIVE_LOAD',
   Disposed: 'SAMP_DISPOSED',
+  /** A pickle (pytorch_model.bin) names a global outside the tensor state-dict allow-list; nothing was run. */
+  UnsafePickle: 'SAMP_UNSAFE_PICKLE',
   Internal: 'SAMP_INTERNAL',
 } as const);
 
