@@ -1,0 +1,115 @@
+// What a user brings, read into HF-named tensors and an HF config: an HF directory (safetensors or
+// pytorch_model.bin, sharded or not), a single .safetensors or .bin file, or a UER-py checkpoint.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { SampError, SampErrorCode } from '@samp/kernels-cuda';
+import { formatError } from './format-error.js';
+import { readSafetensorsDir, readSafetensorsFile } from './hf-safetensors.js';
+import type { StateDict } from './tensor.js';
+import { readTorchBin } from './torch-bin.js';
+import { TORCH_BIN, TORCH_BIN_INDEX, readTorchBinDir } from './torch-bin-dir.js';
+import { looksLikeUer, uerToHf } from './uer.js';
+
+/** Source formats: HF names in safetensors or a .bin (`hf`, `torch-bin`), or UER-py names (`uer`). */
+export type SourceFormat = 'hf' | 'torch-bin' | 'uer';
+
+export interface ReadSourceOptions {
+  /** Default `auto`: safetensors -> hf; a .bin -> uer when its names are UER-py's, else torch-bin. */
+  format?: SourceFormat | 'auto';
+  /** The model config: HF config.json, or UER-py's model config (heads_num, ...). Default: config.json beside the
+   * weights. */
+  config?: string;
+  /** The vocabulary (vocab.txt) when it is not beside the weights. */
+  vocab?: string;
+}
+
+/** Tokenizer files that travel with the model, as text. */
+export interface TokenizerFiles {
+  'vocab.txt'?: string;
+  'tokenizer.json'?: string;
+  'tokenizer_config.json'?: string;
+  'special_tokens_map.json'?: string;
+}
+
+export interface Source {
+  format: SourceFormat;
+  /** The weights file or directory read. */
+  path: string;
+  /** Tensors under HF BERT names, bytes as stored in the source. */
+  tensors: StateDict;
+  /** HF config.json fields. */
+  config: Record<string, unknown>;
+  tokenizer: TokenizerFiles;
+  /** What the reader noticed (tensors it left out, sizes it assumed). */
+  notes: string[];
+}
+
+const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
+
+function readJson(path: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw formatError(path, `not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw formatError(path, 'is not a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** Strips a prefix every name shares when it is DataParallel's `module.`. */
+function withoutModulePrefix(sd: StateDict): StateDict {
+  const names = [...sd.keys()];
+  if (names.length === 0 || !names.every((n) => n.startsWith('module.'))) return sd;
+  return new Map([...sd].map(([n, t]) => [n.slice('module.'.length), t]));
+}
+
+function weightsIn(dir: string): { path: string; kind: 'safetensors' | 'bin' } {
+  if (existsSync(join(dir, 'model.safetensors')) || existsSync(join(dir, 'model.safetensors.index.json'))) return { path: dir, kind: 'safetensors' };
+  if (existsSync(join(dir, TORCH_BIN)) || existsSync(join(dir, TORCH_BIN_INDEX))) return { path: dir, kind: 'bin' };
+  const present = readdirSync(dir).join(', ') || 'nothing';
+  throw new SampError(
+    SampErrorCode.FileNotFound,
+    `Expected model.safetensors, ${TORCH_BIN} or their shard index in ${dir} but found ${present}. Give a weights file as --from to convert it.`,
+  );
+}
+
+/** Reads a model to convert. */
+export function readSource(from: string, options: ReadSourceOptions = {}): Source {
+  if (!existsSync(from)) throw new SampError(SampErrorCode.FileNotFound, `${from} does not exist`);
+  const isDir = statSync(from).isDirectory();
+  const home = isDir ? from : dirname(from);
+  const weights = isDir ? weightsIn(from) : { path: from, kind: extname(from) === '.safetensors' ? 'safetensors' as const : 'bin' as const };
+  let tensors: StateDict;
+  if (weights.kind === 'safetensors') tensors = isDir ? readSafetensorsDir(from) : readSafetensorsFile(from);
+  else tensors = withoutModulePrefix(isDir ? readTorchBinDir(from) : readTorchBin(from));
+  const uerNames = looksLikeUer(tensors.keys());
+  const format: SourceFormat = options.format && options.format !== 'auto' ? options.format : uerNames ? 'uer' : weights.kind === 'safetensors' ? 'hf' : 'torch-bin';
+  if (format === 'uer' && !uerNames) throw formatError(weights.path, 'has no UER-py tensor names (embedding.word..., encoder.transformer.N...)');
+  if (format !== 'uer' && uerNames) throw formatError(weights.path, `has UER-py tensor names; convert it with --format uer (or auto) instead of ${format}`);
+
+  const configPath = options.config ?? join(home, 'config.json');
+  const notes: string[] = [];
+  let config: Record<string, unknown>;
+  if (format === 'uer') {
+    const uerConfig = existsSync(configPath) ? readJson(configPath) : {};
+    const hfConfig = typeof uerConfig.num_attention_heads === 'number' ? uerConfig : undefined;
+    const mapped = uerToHf(tensors, weights.path, hfConfig ? { heads_num: hfConfig.num_attention_heads } : uerConfig);
+    tensors = mapped.tensors;
+    config = hfConfig ? { ...mapped.config, ...hfConfig } : { model_type: 'bert', hidden_act: 'gelu', ...mapped.config };
+    if (!existsSync(configPath)) notes.push(`no model config at ${configPath}: assumed ${String(config.num_attention_heads)} attention heads (hidden / 64); pass --config with UER-py's config to be sure`);
+    if (mapped.dropped.length > 0) notes.push(`left out ${mapped.dropped.length} UER-py tensors with no BERT encoder or head counterpart: ${mapped.dropped.slice(0, 6).join(', ')}${mapped.dropped.length > 6 ? ', ...' : ''}`);
+  } else {
+    if (!existsSync(configPath)) {
+      throw new SampError(SampErrorCode.FileNotFound, `Expected the model's config.json at ${configPath}; pass --config FILE when it lives elsewhere`);
+    }
+    config = readJson(configPath);
+  }
+  const tokenizer: TokenizerFiles = {};
+  for (const name of TOKENIZER_FILES) {
+    const p = name === 'vocab.txt' && options.vocab ? options.vocab : join(home, name);
+    if (existsSync(p)) tokenizer[name] = readFileSync(p, 'utf8');
+  }
+  if (options.vocab && !existsSync(options.vocab)) throw new SampError(SampErrorCode.FileNotFound, `The vocabulary ${options.vocab} does not exist`);
+  return { format, path: weights.path, tensors, config, tokenizer, notes };
+}
