@@ -3,6 +3,8 @@
 import { SampError } from '@samp/kernels-cuda';
 import { USAGE, UsageError, parseBenchArgs, parseModelArgs, parseQuantizeArgs, parseRunArgs } from './args.js';
 import { benchCommand } from './bench-command.js';
+import { parseConvertArgs } from './convert-args.js';
+import { convertCommand } from './convert-command.js';
 import { infoCommand } from './info-command.js';
 import { quantizeCommand } from './quantize-command.js';
 import { parseRecommendArgs } from './recommend-args.js';
@@ -31,6 +33,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { summary } = await recommendCommand(parseRecommendArgs(rest), io.stderr);
       io.stdout.write(`${JSON.stringify(summary)}\n`);
       return summary.met ? 0 : 4;
+    }
+    if (command === 'convert') {
+      const r = convertCommand(parseConvertArgs(rest), io.stderr);
+      io.stdout.write(`${JSON.stringify({ to: r.to, format: r.format, tensors: r.tensors, dtypes: r.dtypes, files: r.files, notes: r.notes })}\n`);
+      return 0;
     }
     if (command === 'bench') {
       const args = parseBenchArgs(rest);

@@ -1,0 +1,22 @@
+// samp convert: a checkpoint users have to a samp model directory (and ONNX graphs).
+import { type ConvertResult, convert } from '@samp/converters';
+import type { ConvertArgs } from './convert-args.js';
+
+export function convertCommand(args: ConvertArgs, stderr: NodeJS.WritableStream): ConvertResult {
+  const result = convert({
+    from: args.from,
+    to: args.to,
+    format: args.format,
+    dtype: args.dtype,
+    onnx: args.onnx,
+    onnxInt8: args.onnxInt8,
+    config: args.config,
+    vocab: args.vocab,
+    overwrite: args.force,
+    onStep: (step) => stderr.write(`samp convert: ${step}\n`),
+  });
+  for (const note of result.notes) stderr.write(`samp convert: note: ${note}\n`);
+  const dtypes = Object.entries(result.dtypes).map(([d, n]) => `${n} ${d}`).join(', ');
+  stderr.write(`samp convert: ${args.to}: ${result.tensors} tensors from ${result.format} (${dtypes}); ${result.files.join(', ')}\n`);
+  return result;
+}
