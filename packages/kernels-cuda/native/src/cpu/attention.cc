@@ -1,5 +1,7 @@
-// Attention on the CPU: one task per (sequence, head, block of queries), each two register-tiled small GEMMs
+// Attention on the CPU: one task per (sequence, head), each block of queries two register-tiled small GEMMs
 // around a softmax, in fp32; the context written 8-bit too where the next GEMM is quantized.
+// Lanes travel between inline functions only: no ABI boundary for GCC's -Wpsabi note to matter
+#pragma GCC diagnostic ignored "-Wpsabi"
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -65,7 +67,24 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
   for (int64_t t = 0; t < tiles; ++t) {
     const float* qtile = qt + t * d * kRows;
     float* st = scores + t * kRows * padded;
-    for (int64_t j0 = 0; j0 < padded; j0 += kLanes) {
+    int64_t j0 = 0;
+    for (; j0 + 4 * kLanes <= padded; j0 += 4 * kLanes) {  // 4 queries x 64 keys: 4 loads, 4 broadcasts, 16 FMAs
+      Lanes a[kRows][4] = {};
+      for (int64_t x = 0; x < d; ++x) {
+        const float* kx = kt + x * padded + j0;
+        const Lanes k0 = load(kx), k1 = load(kx + kLanes), k2 = load(kx + 2 * kLanes), k3 = load(kx + 3 * kLanes);
+        const float* qx = qtile + x * kRows;
+        for (int64_t r = 0; r < kRows; ++r) {
+          a[r][0] += qx[r] * k0;
+          a[r][1] += qx[r] * k1;
+          a[r][2] += qx[r] * k2;
+          a[r][3] += qx[r] * k3;
+        }
+      }
+      for (int64_t r = 0; r < kRows; ++r)
+        for (int c = 0; c < 4; ++c) store(st + r * padded + j0 + c * kLanes, a[r][c]);
+    }
+    for (; j0 < padded; j0 += kLanes) {
       Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
       for (int64_t x = 0; x < d; ++x) {
         const Lanes k = load(kt + x * padded + j0);
@@ -94,7 +113,24 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
   for (int64_t t = 0; t < tiles; ++t) {
     const float* st = scores + t * kRows * padded;
     const int64_t nr = std::min(kRows, rows - t * kRows);
-    for (int64_t x0 = 0; x0 < d; x0 += kLanes) {
+    int64_t x0 = 0;
+    for (; x0 + 4 * kLanes <= d; x0 += 4 * kLanes) {  // 4 queries x 64 head columns: 4 loads, 4 broadcasts, 16 FMAs
+      Lanes a[kRows][4] = {};
+      for (int64_t j = 0; j < len; ++j) {
+        const float* vj = values + j * stride + x0;
+        const Lanes v0 = load(vj), v1 = load(vj + kLanes), v2 = load(vj + 2 * kLanes), v3 = load(vj + 3 * kLanes);
+        for (int64_t r = 0; r < kRows; ++r) {
+          const float p = st[r * padded + j];
+          a[r][0] += p * v0;
+          a[r][1] += p * v1;
+          a[r][2] += p * v2;
+          a[r][3] += p * v3;
+        }
+      }
+      for (int64_t r = 0; r < nr; ++r)
+        for (int c = 0; c < 4; ++c) store(out + (t * kRows + r) * out_stride + x0 + c * kLanes, a[r][c]);
+    }
+    for (; x0 < d; x0 += kLanes) {
       Lanes a[kRows] = {};
       for (int64_t j = 0; j < len; ++j) {
         const Lanes v = load(values + j * stride + x0);
@@ -133,31 +169,32 @@ void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int6
                    float* ctx, const Q8* ctx_q) {
   const int64_t hidden = heads * head_dim, stride = 3 * hidden;
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  std::vector<int64_t> task_b, task_q0;  // (sequence, first query) of each task, for every head
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t q0 = 0; q0 < offsets[b + 1] - offsets[b]; q0 += kQueryBlock) task_b.push_back(b), task_q0.push_back(q0);
-  const int64_t blocks = static_cast<int64_t>(task_b.size());
-  cpu_parallel_for(blocks * heads, [&](int64_t task) {
-    const int64_t b = task_b[task / heads], q0 = task_q0[task / heads], h = task % heads;
+  // one task per (sequence, head): its keys are transposed once for all its blocks of queries
+  cpu_parallel_for(batch * heads, [&](int64_t task) {
+    const int64_t b = task / heads, h = task % heads;
     const int64_t first = offsets[b], len = offsets[b + 1] - offsets[b];
-    const int64_t padded = (len + kLanes - 1) / kLanes * kLanes, rows = std::min(len - q0, kQueryBlock);
+    if (len == 0) return;
+    const int64_t padded = (len + kLanes - 1) / kLanes * kLanes;
     thread_local std::vector<float> scores, kt, qt;
     scores.resize(static_cast<size_t>(kQueryBlock * padded));
     qt.resize(static_cast<size_t>(kQueryBlock * head_dim));
     kt.resize(static_cast<size_t>(padded * head_dim));
     const float* base = qkv + first * stride + h * head_dim;
     transpose_keys(base + hidden, len, padded, stride, head_dim, kt.data());
-    float* out = ctx + (first + q0) * hidden + h * head_dim;
-    if (head_dim % kLanes == 0) {
-      attend_block(base + q0 * stride, kt.data(), base + 2 * hidden, rows, len, padded, stride, head_dim, scale, qt.data(), scores.data(), out, hidden);
-    } else {
-      for (int64_t i = 0; i < rows; ++i)
-        attend_row(base + (q0 + i) * stride, kt.data(), base + 2 * hidden, len, padded, stride, head_dim, scale, scores.data(), out + i * hidden);
-    }
-    if (ctx_q) {
-      for (int64_t i = 0; i < rows; ++i) {
-        const int64_t at = (first + q0 + i) * hidden + h * head_dim;
-        q8_encode_row(ctx + at, head_dim, ctx_q->scale, ctx_q->dtype, ctx_q->data + at);
+    for (int64_t q0 = 0; q0 < len; q0 += kQueryBlock) {
+      const int64_t rows = std::min(len - q0, kQueryBlock);
+      float* out = ctx + (first + q0) * hidden + h * head_dim;
+      if (head_dim % kLanes == 0) {
+        attend_block(base + q0 * stride, kt.data(), base + 2 * hidden, rows, len, padded, stride, head_dim, scale, qt.data(), scores.data(), out, hidden);
+      } else {
+        for (int64_t i = 0; i < rows; ++i)
+          attend_row(base + (q0 + i) * stride, kt.data(), base + 2 * hidden, len, padded, stride, head_dim, scale, scores.data(), out + i * hidden);
+      }
+      if (ctx_q) {
+        for (int64_t i = 0; i < rows; ++i) {
+          const int64_t at = (first + q0 + i) * hidden + h * head_dim;
+          q8_encode_row(ctx + at, head_dim, ctx_q->scale, ctx_q->dtype, ctx_q->data + at);
+        }
       }
     }
   });

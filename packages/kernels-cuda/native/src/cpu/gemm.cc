@@ -1,5 +1,5 @@
-// Blocked, multi-threaded GEMM driver: tasks over (row block, column chunk), A packed per task into
-// micro-panels, weights pre-packed; the epilogue runs on each task's tile while it is still in cache.
+// Blocked, multi-threaded GEMM driver: A packed once per call into micro-panels, weights pre-packed, tasks over
+// (row block, column chunk); the epilogue runs on each task's tile while it is still in cache.
 #include "cpu/gemm.h"
 
 #include <algorithm>
@@ -52,17 +52,15 @@ void apply_epilogue(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t col
   }
 }
 
-void pack_a(const float* a, int64_t lda, int64_t rows, int64_t k0, int64_t kc, int mr, float* out) {
-  for (int64_t p = 0; p * mr < rows; ++p) {
-    float* panel = out + p * mr * kc;
-    for (int r = 0; r < mr; ++r) {
-      const int64_t i = p * mr + r;
-      if (i < rows) {
-        const float* src = a + i * lda + k0;
-        for (int64_t k = 0; k < kc; ++k) panel[k * mr + r] = src[k];
-      } else {
-        for (int64_t k = 0; k < kc; ++k) panel[k * mr + r] = 0.0f;
-      }
+/** Packs rows [i0, i0 + mr) of A (zero rows past m) as one micro-panel over all of k: [k][mr]. */
+void pack_panel(const float* a, int64_t lda, int64_t m, int64_t i0, int64_t k, int mr, float* out) {
+  for (int r = 0; r < mr; ++r) {
+    const int64_t i = i0 + r;
+    if (i < m) {
+      const float* src = a + i * lda;
+      for (int64_t kk = 0; kk < k; ++kk) out[kk * mr + r] = src[kk];
+    } else {
+      for (int64_t kk = 0; kk < k; ++kk) out[kk * mr + r] = 0.0f;
     }
   }
 }
@@ -102,17 +100,21 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
   const int64_t row_blocks = (m + mc - 1) / mc;
   const int64_t col_chunks = (panels + panels_per_task - 1) / panels_per_task;
 
+  // A is packed once per call, micro-panel by micro-panel, and read by every column chunk's task
+  const int64_t row_panels = (m + mr - 1) / mr;
+  thread_local std::vector<float> buffer;
+  buffer.resize(static_cast<size_t>(row_panels * mr * k));
+  float* const apack = buffer.data();  // (the tasks run on other threads: not the thread_local itself)
+  cpu_parallel_for(row_panels, [&](int64_t q) { pack_panel(a, lda, m, q * mr, k, mr, apack + q * mr * k); });
+
   cpu_parallel_for(row_blocks * col_chunks, [&](int64_t task) {
     const int64_t i0 = (task / col_chunks) * mc;
     const int64_t rows = std::min(mc, m - i0);
     const int64_t p0 = (task % col_chunks) * panels_per_task;
     const int64_t p1 = std::min(panels, p0 + panels_per_task);
-    thread_local std::vector<float> apack;
-    apack.resize(static_cast<size_t>(mc * kKc));
     alignas(64) float edge[16 * 32];
     for (int64_t k0 = 0; k0 < k; k0 += kKc) {
       const int64_t kc = std::min(kKc, k - k0);
-      pack_a(a + i0 * lda, lda, rows, k0, kc, mr, apack.data());
       for (int64_t p = p0; p < p1; ++p) {
         const float* bp = w.data.data() + (p * k + k0) * nr;
         const int64_t j0 = p * nr;
@@ -120,7 +122,7 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
         for (int64_t q = 0; q * mr < rows; ++q) {
           const int64_t r = std::min<int64_t>(mr, rows - q * mr);
           float* cp = c + (i0 + q * mr) * ldc + j0;
-          const float* ap = apack.data() + q * mr * kc;
+          const float* ap = apack + (i0 / mr + q) * mr * k + k0 * mr;
           if (r == mr && cols == nr) {
             kern.micro(kc, ap, bp, cp, ldc, k0 > 0);
             continue;

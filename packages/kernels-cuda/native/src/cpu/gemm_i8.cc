@@ -164,8 +164,14 @@ void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const Packe
       const int8_t* panel = w.data.data() + p * w.kq * kPanel;
       const int64_t j0 = p * kPanel, cols = std::min<int64_t>(kPanel, w.n - j0);
       for (int64_t r0 = 0; r0 < rows; r0 += kTileRows) {
-        kern.tile(packed + (i0 + r0) * w.kq, panel, w.shift.data() + j0, w.kq, acc);
         const int64_t at = (i0 + r0) * out.ld + j0;
+        if (kern.tile_store) {
+          const TileStore st{std::min(kTileRows, rows - r0), cols, scale.data() + j0, bias ? bias + j0 : nullptr, ep,
+                             out.f ? out.f + at : nullptr, out.q ? out.q + at : nullptr, 1.0f / out.q_scale, out.ld};
+          kern.tile_store(packed + (i0 + r0) * w.kq, panel, w.shift.data() + j0, w.kq, st);
+          continue;
+        }
+        kern.tile(packed + (i0 + r0) * w.kq, panel, w.shift.data() + j0, w.kq, acc);
         store_tile(acc, std::min(kTileRows, rows - r0), cols, scale.data() + j0, bias ? bias + j0 : nullptr, ep,
                    out.f ? out.f + at : nullptr, out.q ? out.q + at : nullptr, out.q_scale, out.ld);
       }

@@ -55,10 +55,28 @@ const char* gemm_i8_isa();
  * says `shifted`, else s8), one weight panel, written to acc[8][32]. */
 using I8TileKernel = void (*)(const uint8_t* a, const int8_t* panel, const int32_t* shift, int64_t kq, int32_t* acc);
 
+/** What the store of one tile does: columns scaled (a_scale * weight scale), biased, activated, then written as
+ * fp32 (`f`) or s8 (`q`, times `q_inv`, round-to-nearest-even, clamped to +-127); `rows` x `cols` of the tile. */
+struct TileStore {
+  int64_t rows, cols;
+  const float* scale;
+  const float* bias;  // null for Epilogue::none
+  Epilogue ep;
+  float* f;
+  int8_t* q;
+  float q_inv;
+  int64_t ld;
+};
+
+/** A tile kernel that stores through the epilogue itself, from registers. */
+using I8TileStoreKernel = void (*)(const uint8_t* a, const int8_t* panel, const int32_t* shift, int64_t kq,
+                                   const TileStore& store);
+
 struct I8Kernel {
   const char* isa;
   bool shifted;
   I8TileKernel tile;
+  I8TileStoreKernel tile_store = nullptr;  // when set, used instead of tile + the generic store
 };
 
 I8Kernel gemm_i8_kernel_scalar();

@@ -26,7 +26,7 @@ inline float vm_exp(float x) {
 /** erf(x), absolute error below 3e-7 (Abramowitz & Stegun 7.1.26). */
 inline float vm_erf(float x) {
   const float sign = x < 0.0f ? -1.0f : 1.0f;
-  const float a = x * sign;
+  const float a = x * sign > 4.0f ? 4.0f : x * sign;  // erf is 1.0f from 3.9 on; exp(-a * a) stays normal
   const float t = 1.0f / (1.0f + 0.3275911f * a);
   const float poly =
       t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
