@@ -14,8 +14,8 @@
 namespace samp::cpu {
 namespace {
 
-constexpr int64_t kQueryBlock = 32;
-constexpr int64_t kRows = 4;   // queries per register tile (the tiles below are written for 4)
+constexpr int64_t kRows = 6;   // queries per register tile: 6 x 64 lanes = 24 accumulators (of 32 zmm)
+constexpr int64_t kQueryBlock = 8 * kRows;
 constexpr int64_t kLanes = 16; // keys (scores) or head-dim columns (context) per register tile
 
 /** Keys of one head transposed to [d][padded] (padded = len rounded up to kLanes, the pad zero), so that scores
@@ -31,7 +31,8 @@ void transpose_keys(const float* keys, int64_t len, int64_t padded, int64_t stri
  * vectorized for its caller's target clone. */
 __attribute__((always_inline)) inline float softmax_row(float* scores, int64_t len) {
   float max = -INFINITY;
-  for (int64_t j = 0; j < len; ++j) max = std::max(max, scores[j]);
+#pragma omp simd reduction(max : max)
+  for (int64_t j = 0; j < len; ++j) max = max > scores[j] ? max : scores[j];
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (int64_t j = 0; j < len; ++j) {
@@ -49,9 +50,10 @@ inline void store(float* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
 
 /**
  * Attention of `rows` (<= kQueryBlock) consecutive queries against all `len` keys of one head, as two small
- * register-tiled GEMMs: scores = (q * scale) K^T over kRows x kLanes tiles, softmax per row, then context = P V
- * over kRows x kLanes tiles of the head dimension (d a multiple of kLanes). Sums run in the same order as a
- * per-query loop.
+ * register-tiled GEMMs: scores = (q * scale) K^T over kRows x 64-key tiles, softmax per row (its 1 / sum applied
+ * to the context rows instead of to every probability), then context = P V over kRows x 64-column tiles of the head
+ * dimension; 16-lane tiles for the remainders (d a multiple of kLanes). Each sum runs in key or column order, as in
+ * a per-query loop.
  */
 SAMP_VECTOR_CLONES
 void attend_block(const float* q, const float* kt, const float* values, int64_t rows, int64_t len, int64_t padded,
@@ -68,12 +70,13 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
     const float* qtile = qt + t * d * kRows;
     float* st = scores + t * kRows * padded;
     int64_t j0 = 0;
-    for (; j0 + 4 * kLanes <= padded; j0 += 4 * kLanes) {  // 4 queries x 64 keys: 4 loads, 4 broadcasts, 16 FMAs
+    for (; j0 + 4 * kLanes <= padded; j0 += 4 * kLanes) {  // kRows queries x 64 keys: 4 loads, kRows broadcasts
       Lanes a[kRows][4] = {};
       for (int64_t x = 0; x < d; ++x) {
         const float* kx = kt + x * padded + j0;
         const Lanes k0 = load(kx), k1 = load(kx + kLanes), k2 = load(kx + 2 * kLanes), k3 = load(kx + 3 * kLanes);
         const float* qx = qtile + x * kRows;
+#pragma GCC unroll 8
         for (int64_t r = 0; r < kRows; ++r) {
           a[r][0] += qx[r] * k0;
           a[r][1] += qx[r] * k1;
@@ -85,40 +88,36 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
         for (int c = 0; c < 4; ++c) store(st + r * padded + j0 + c * kLanes, a[r][c]);
     }
     for (; j0 < padded; j0 += kLanes) {
-      Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
+      Lanes a[kRows] = {};
       for (int64_t x = 0; x < d; ++x) {
         const Lanes k = load(kt + x * padded + j0);
         const float* qx = qtile + x * kRows;
-        a0 += qx[0] * k;
-        a1 += qx[1] * k;
-        a2 += qx[2] * k;
-        a3 += qx[3] * k;
+#pragma GCC unroll 8
+        for (int64_t r = 0; r < kRows; ++r) a[r] += qx[r] * k;
       }
-      store(st + j0, a0);
-      store(st + padded + j0, a1);
-      store(st + 2 * padded + j0, a2);
-      store(st + 3 * padded + j0, a3);
+      for (int64_t r = 0; r < kRows; ++r) store(st + r * padded + j0, a[r]);
     }
   }
-  // probabilities; rows past the block stay zero
+  // unnormalized probabilities and 1 / sum per row; rows past the block stay zero
+  float inv[kQueryBlock];
   for (int64_t i = 0; i < tiles * kRows; ++i) {
     float* p = scores + i * padded;
     if (i >= rows) {
       for (int64_t j = 0; j < padded; ++j) p[j] = 0.0f;
       continue;
     }
-    const float inv = softmax_row(p, len);
-    for (int64_t j = 0; j < len; ++j) p[j] *= inv;
+    inv[i] = softmax_row(p, len);
   }
   for (int64_t t = 0; t < tiles; ++t) {
     const float* st = scores + t * kRows * padded;
     const int64_t nr = std::min(kRows, rows - t * kRows);
     int64_t x0 = 0;
-    for (; x0 + 4 * kLanes <= d; x0 += 4 * kLanes) {  // 4 queries x 64 head columns: 4 loads, 4 broadcasts, 16 FMAs
+    for (; x0 + 4 * kLanes <= d; x0 += 4 * kLanes) {  // kRows queries x 64 head columns: 4 loads, kRows broadcasts
       Lanes a[kRows][4] = {};
       for (int64_t j = 0; j < len; ++j) {
         const float* vj = values + j * stride + x0;
         const Lanes v0 = load(vj), v1 = load(vj + kLanes), v2 = load(vj + 2 * kLanes), v3 = load(vj + 3 * kLanes);
+#pragma GCC unroll 8
         for (int64_t r = 0; r < kRows; ++r) {
           const float p = st[r * padded + j];
           a[r][0] += p * v0;
@@ -128,18 +127,16 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
         }
       }
       for (int64_t r = 0; r < nr; ++r)
-        for (int c = 0; c < 4; ++c) store(out + (t * kRows + r) * out_stride + x0 + c * kLanes, a[r][c]);
+        for (int c = 0; c < 4; ++c) store(out + (t * kRows + r) * out_stride + x0 + c * kLanes, a[r][c] * inv[t * kRows + r]);
     }
     for (; x0 < d; x0 += kLanes) {
       Lanes a[kRows] = {};
       for (int64_t j = 0; j < len; ++j) {
         const Lanes v = load(values + j * stride + x0);
-        a[0] += st[j] * v;
-        a[1] += st[padded + j] * v;
-        a[2] += st[2 * padded + j] * v;
-        a[3] += st[3 * padded + j] * v;
+#pragma GCC unroll 8
+        for (int64_t r = 0; r < kRows; ++r) a[r] += st[r * padded + j] * v;
       }
-      for (int64_t r = 0; r < nr; ++r) store(out + (t * kRows + r) * out_stride + x0, a[r]);
+      for (int64_t r = 0; r < nr; ++r) store(out + (t * kRows + r) * out_stride + x0, a[r] * inv[t * kRows + r]);
     }
   }
 }

@@ -52,17 +52,19 @@ void apply_epilogue(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t col
   }
 }
 
-/** Packs rows [i0, i0 + mr) of A (zero rows past m) as one micro-panel over all of k: [k][mr]. */
+/** Packs rows [i0, i0 + mr) of A (zero rows past m) as one micro-panel over all of k: [k][mr], written in order
+ * (the mr source rows are read as mr streams). */
 void pack_panel(const float* a, int64_t lda, int64_t m, int64_t i0, int64_t k, int mr, float* out) {
-  for (int r = 0; r < mr; ++r) {
-    const int64_t i = i0 + r;
-    if (i < m) {
-      const float* src = a + i * lda;
-      for (int64_t kk = 0; kk < k; ++kk) out[kk * mr + r] = src[kk];
-    } else {
-      for (int64_t kk = 0; kk < k; ++kk) out[kk * mr + r] = 0.0f;
-    }
+  const float* rows[16];
+  static const float zeros[1] = {0.0f};
+  for (int r = 0; r < mr; ++r) rows[r] = i0 + r < m ? a + (i0 + r) * lda : nullptr;
+  if (i0 + mr <= m) {
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int r = 0; r < mr; ++r) out[kk * mr + r] = rows[r][kk];
+    return;
   }
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int r = 0; r < mr; ++r) out[kk * mr + r] = rows[r] ? rows[r][kk] : zeros[0];
 }
 
 }  // namespace
@@ -96,8 +98,11 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
   const int64_t n = w.n, k = w.k;
   const int64_t mc = mr * kMcPanels;
   const int64_t panels = (n + nr - 1) / nr;
-  const int64_t panels_per_task = std::max<int64_t>(1, kNcCols / nr);
   const int64_t row_blocks = (m + mc - 1) / mc;
+  // column chunks of up to kNcCols, narrower when there are few rows, so that every thread gets work (about 4
+  // tasks per thread: with 2 threads and 3 tasks one thread idles a third of the time)
+  const int64_t balanced = (panels * row_blocks + 4 * cpu_num_threads() - 1) / (4 * cpu_num_threads());
+  const int64_t panels_per_task = std::clamp<int64_t>(balanced, 1, std::max<int64_t>(1, kNcCols / nr));
   const int64_t col_chunks = (panels + panels_per_task - 1) / panels_per_task;
 
   // A is packed once per call, micro-panel by micro-panel, and read by every column chunk's task
@@ -135,7 +140,7 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
       }
     }
     const int64_t j0 = p0 * nr;
-    apply_epilogue(c + i0 * ldc, ldc, rows, j0, std::min(n, p1 * nr) - j0, bias, ep);
+    (kern.epilogue ? kern.epilogue : apply_epilogue)(c + i0 * ldc, ldc, rows, j0, std::min(n, p1 * nr) - j0, bias, ep);
   });
 }
 

@@ -1,7 +1,11 @@
-// AVX-512 micro-kernel: 12 x 32 (24 zmm accumulators). Compiled with -mavx512f; used only where present.
+// AVX-512 micro-kernel: 12 x 32 (24 zmm accumulators), and the vectorized epilogue (bias, erf GELU, tanh).
+// Compiled with -mavx512f; used only where present.
+// GCC 12 takes the intrinsics' "undefined" pass-through operands (_mm512_undefined_*) for uninitialized values
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include "cpu/gemm_kernels.h"
+#include "cpu/vmath512.h"
 
 namespace samp::cpu {
 namespace {
@@ -31,8 +35,22 @@ void micro_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t 
   }
 }
 
+void epilogue_avx512(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t cols, const float* bias, Epilogue ep) {
+  if (ep == Epilogue::none) return;
+  for (int64_t i = 0; i < rows; ++i) {
+    float* row = c + i * ldc + j0;
+    for (int64_t j = 0; j < cols; j += 16) {
+      const __mmask16 m = cols - j >= 16 ? 0xffff : static_cast<__mmask16>((1u << (cols - j)) - 1);
+      __m512 y = _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + j), _mm512_maskz_loadu_ps(m, bias + j0 + j));
+      if (ep == Epilogue::bias_gelu) y = vm512_gelu(y);
+      if (ep == Epilogue::bias_tanh) y = vm512_tanh(y);
+      _mm512_mask_storeu_ps(row + j, m, y);
+    }
+  }
+}
+
 }  // namespace
 
-GemmKernel gemm_kernel_avx512() { return {"avx512", kMr, kNr, micro_avx512}; }
+GemmKernel gemm_kernel_avx512() { return {"avx512", kMr, kNr, micro_avx512, epilogue_avx512}; }
 
 }  // namespace samp::cpu

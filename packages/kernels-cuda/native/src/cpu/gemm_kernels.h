@@ -2,14 +2,21 @@
 #pragma once
 #include <cstdint>
 
+#include "cpu/gemm.h"
+
 namespace samp::cpu {
 
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate);
+
+/** c[i, j0 + j] = act(c[i, j0 + j] + bias[j0 + j]) over rows x cols, as cpu::gemm's epilogue says. */
+using EpilogueKernel = void (*)(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t cols, const float* bias,
+                                Epilogue ep);
 
 struct GemmKernel {
   const char* isa;
   int mr, nr;
   MicroKernel micro;
+  EpilogueKernel epilogue = nullptr;  // null: the portable one in gemm.cc
 };
 
 GemmKernel gemm_kernel_scalar();
