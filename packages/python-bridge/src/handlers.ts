@@ -1,5 +1,6 @@
 // What the bridge can be asked to do: one handler per op, on samp's own packages. Results are JSON; tensors travel
 // as raw bytes beside them. Pipelines and tokenizers live in this process under integer handles.
+import { convert } from '@samp/converters';
 import { Encoder, readPlanFile } from '@samp/encoder';
 import { invalidArgument, listDevices, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { Pipeline, type PipelineOptions, tokenizerForModel, toBatchInput } from '@samp/targets';
@@ -138,6 +139,22 @@ function encodeBatch(args: Args): Reply {
   };
 }
 
+function convertModel(args: Args): Reply {
+  for (const name of ['from', 'to']) if (typeof args[name] !== 'string') invalidArgument(name, 'a path string', args[name]);
+  const r = convert({
+    from: args.from as string,
+    to: args.to as string,
+    format: optional(args.format),
+    dtype: optional(args.dtype),
+    onnx: args.onnx === true,
+    onnxInt8: args.onnx_int8 === true,
+    config: optional(args.config),
+    vocab: optional(args.vocab),
+    overwrite: args.overwrite === true,
+  });
+  return { result: { to: r.to, format: r.format, tensors: r.tensors, dtypes: r.dtypes, files: r.files, notes: r.notes } };
+}
+
 function close(args: Args): Reply {
   const found = objects.get(args.handle as number);
   if (found instanceof Pipeline) found.dispose();
@@ -165,6 +182,8 @@ export async function handle(frame: Frame): Promise<Reply> {
       return loadTokenizer(args);
     case 'tokenizer.encode_batch':
       return encodeBatch(args);
+    case 'convert':
+      return convertModel(args);
     case 'close':
       return close(args);
     default:
