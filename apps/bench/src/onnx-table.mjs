@@ -9,7 +9,7 @@ const run = JSON.parse(readFileSync(path, 'utf8'));
 const ENGINES = ['samp fp32', 'samp fully-quant int8', 'onnxruntime fp32', 'onnxruntime dynamic int8'];
 const out = [
   `${run.cpu}, ${run.cores} cores, Node ${run.node}, onnxruntime-node ${run.onnxruntime}, ${run.date}. Median ms per call`,
-  '(encoder + head, random tokens, all valid); each engine in its own process, the median of 3 rounds of 5 calls.',
+  `(encoder + head, random tokens, all valid); each engine in its own process, the median of ${run.rows[0].rounds} rounds of ${run.rows[0].iters_per_round} calls.`,
   '',
   `| model | batch x seq | ${ENGINES.join(' | ')} | samp fp32 vs ORT fp32 | samp INT8 vs ORT INT8 | samp INT8 vs ORT fp32 |`,
   `|---|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|`,
@@ -18,5 +18,10 @@ const x = (a, b) => `${(a / b).toFixed(2)}x`;
 for (const r of run.rows) {
   const m = r.median_ms;
   out.push(`| ${r.model} | ${r.batch} x ${r.seq} | ${ENGINES.map((e) => m[e].toFixed(2)).join(' | ')} | ${x(m['onnxruntime fp32'], m['samp fp32'])} | ${x(m['onnxruntime dynamic int8'], m['samp fully-quant int8'])} | ${x(m['onnxruntime fp32'], m['samp fully-quant int8'])} |`);
+}
+out.push('', 'Spread of the round medians (min-max ms):', '', `| model | batch x seq | ${ENGINES.join(' | ')} |`, `|---|---|${ENGINES.map(() => '---:').join('|')}|`);
+for (const r of run.rows) {
+  const span = (e) => `${Math.min(...r.round_medians_ms[e]).toFixed(2)}-${Math.max(...r.round_medians_ms[e]).toFixed(2)}`;
+  out.push(`| ${r.model} | ${r.batch} x ${r.seq} | ${ENGINES.map(span).join(' | ')} |`);
 }
 console.log(out.join('\n'));

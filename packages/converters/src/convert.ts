@@ -1,11 +1,11 @@
 // samp convert: a source model (see source.ts) to an HF model directory (config.json, model.safetensors, the
 // tokenizer files) that every samp command loads, and optionally an ONNX graph beside it.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Checkpoint, type TensorToWrite, encoderShape, readBertConfig, readEncoderWeights, writeSafetensors } from '@samp/encoder';
 import { SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
 import { type OnnxExportResult, exportOnnx } from './onnx/export.js';
-import { type ReadSourceOptions, type SourceFormat, readSource } from './source.js';
+import { type ReadSourceOptions, type SourceFormat, type TokenizerFiles, readSource } from './source.js';
 import { castFloat } from './tensor.js';
 import { tokenizerJsonFromVocab, vocabFromTokenizerJson } from './tokenizer-files.js';
 
@@ -44,6 +44,34 @@ const DTYPES = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' } as const;
 const TORCH_DTYPES = { fp32: 'float32', fp16: 'float16', bf16: 'bfloat16' } as const;
 
 /** Checks that the written directory is a model samp loads: config, every encoder tensor with its shape. */
+function parseJson(text: string, name: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new SampError(SampErrorCode.ModelFormat, `The source's ${name} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The tokenizer files to write: the source's, plus tokenizer.json made from a lone vocab.txt, or vocab.txt from a
+ * lone WordPiece tokenizer.json (a note when it cannot be). */
+function tokenizerFiles(files: TokenizerFiles, notes: string[]): TokenizerFiles {
+  const tok = { ...files };
+  if (tok['vocab.txt'] && !tok['tokenizer.json']) {
+    const cfg = tok['tokenizer_config.json'] ? parseJson(tok['tokenizer_config.json'], 'tokenizer_config.json') : {};
+    tok['tokenizer.json'] = `${JSON.stringify(tokenizerJsonFromVocab(tok['vocab.txt'], { lowercase: cfg.do_lower_case !== false }), null, 2)}\n`;
+  } else if (tok['tokenizer.json'] && !tok['vocab.txt']) {
+    const parsed = parseJson(tok['tokenizer.json'], 'tokenizer.json') as { model?: { type?: unknown } };
+    if (parsed.model?.type === 'WordPiece') {
+      try {
+        tok['vocab.txt'] = vocabFromTokenizerJson(parsed);
+      } catch (error) {
+        notes.push(`no vocab.txt written: ${(error as Error).message}`);
+      }
+    }
+  }
+  return tok;
+}
+
 function checkLoads(dir: string): void {
   const config = readBertConfig(dir);
   const ckpt = Checkpoint.open(dir);
@@ -78,36 +106,36 @@ export function convert(options: ConvertOptions): ConvertResult {
   if (options.dtype) {
     for (const key of ['torch_dtype', 'dtype']) if (key in config) config[key] = TORCH_DTYPES[options.dtype];
   }
-  mkdirSync(options.to, { recursive: true });
-  const files = ['config.json', 'model.safetensors'];
-  writeFileSync(join(options.to, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  writeSafetensors(join(options.to, 'model.safetensors'), tensors, { format: 'pt' });
-  const tok = { ...source.tokenizer };
-  if (tok['vocab.txt'] && !tok['tokenizer.json']) {
-    const cfg = tok['tokenizer_config.json'] ? (JSON.parse(tok['tokenizer_config.json']) as { do_lower_case?: unknown }) : {};
-    tok['tokenizer.json'] = `${JSON.stringify(tokenizerJsonFromVocab(tok['vocab.txt'], { lowercase: cfg.do_lower_case !== false }), null, 2)}\n`;
-  } else if (tok['tokenizer.json'] && !tok['vocab.txt']) {
-    const parsed = JSON.parse(tok['tokenizer.json']) as { model?: { type?: unknown } };
-    if (parsed.model?.type === 'WordPiece') tok['vocab.txt'] = vocabFromTokenizerJson(parsed);
-  }
-  for (const [name, text] of Object.entries(tok)) {
-    writeFileSync(join(options.to, name), text);
-    files.push(name);
-  }
   const notes = [...source.notes];
+  const tok = tokenizerFiles(source.tokenizer, notes);
   if (!tok['vocab.txt'] && !tok['tokenizer.json']) notes.push('no tokenizer files were found beside the model (pass --vocab): samp run needs vocab.txt or tokenizer.json');
-  step('checking that samp loads the result');
-  checkLoads(options.to);
-  const result: ConvertResult = { format: source.format, to: options.to, tensors: source.tensors.size, dtypes, files, notes };
-  if (options.onnx) {
-    step('exporting model.onnx');
-    result.onnx = exportOnnx(options.to, join(options.to, 'model.onnx'));
-    files.push('model.onnx');
-  }
-  if (options.onnxInt8) {
-    step('exporting model.int8.onnx');
-    result.onnxInt8 = exportOnnx(options.to, join(options.to, 'model.int8.onnx'), { int8: 'dynamic' });
-    files.push('model.int8.onnx');
+  const createdDir = !existsSync(options.to);
+  const written: string[] = [];
+  const write = (name: string, fn: (path: string) => void): void => {
+    written.push(name);
+    fn(join(options.to, name));
+  };
+  const result: ConvertResult = { format: source.format, to: options.to, tensors: source.tensors.size, dtypes, files: written, notes };
+  try {
+    mkdirSync(options.to, { recursive: true });
+    write('config.json', (p) => writeFileSync(p, `${JSON.stringify(config, null, 2)}\n`));
+    write('model.safetensors', (p) => writeSafetensors(p, tensors, { format: 'pt' }));
+    for (const [name, text] of Object.entries(tok)) write(name, (p) => writeFileSync(p, text));
+    step('checking that samp loads the result');
+    checkLoads(options.to);
+    if (options.onnx) {
+      step('exporting model.onnx');
+      write('model.onnx', (p) => (result.onnx = exportOnnx(options.to, p)));
+    }
+    if (options.onnxInt8) {
+      step('exporting model.int8.onnx');
+      write('model.int8.onnx', (p) => (result.onnxInt8 = exportOnnx(options.to, p, { int8: 'dynamic' })));
+    }
+  } catch (error) {
+    // a failed conversion leaves no half-written model behind: the files this run wrote go (other files stay)
+    for (const name of written) rmSync(join(options.to, name), { force: true });
+    if (createdDir) rmSync(options.to, { recursive: true, force: true });
+    throw error;
   }
   return result;
 }

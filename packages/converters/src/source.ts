@@ -14,7 +14,8 @@ import { looksLikeUer, uerToHf } from './uer.js';
 export type SourceFormat = 'hf' | 'torch-bin' | 'uer';
 
 export interface ReadSourceOptions {
-  /** Default `auto`: safetensors -> hf; a .bin -> uer when its names are UER-py's, else torch-bin. */
+  /** Default `auto`: safetensors -> hf; a .bin -> uer when its names are UER-py's, else torch-bin. `uer` insists on
+   * UER-py names; `torch-bin` (and `uer`) read a directory's pytorch_model.bin even beside model.safetensors. */
   format?: SourceFormat | 'auto';
   /** The model config: HF config.json, or UER-py's model config (heads_num, ...). Default: config.json beside the
    * weights. */
@@ -64,9 +65,13 @@ function withoutModulePrefix(sd: StateDict): StateDict {
   return new Map([...sd].map(([n, t]) => [n.slice('module.'.length), t]));
 }
 
-function weightsIn(dir: string): { path: string; kind: 'safetensors' | 'bin' } {
-  if (existsSync(join(dir, 'model.safetensors')) || existsSync(join(dir, 'model.safetensors.index.json'))) return { path: dir, kind: 'safetensors' };
-  if (existsSync(join(dir, TORCH_BIN)) || existsSync(join(dir, TORCH_BIN_INDEX))) return { path: dir, kind: 'bin' };
+/** The weights of a directory: safetensors first, or pytorch_model.bin first for `--format torch-bin` / `uer`. */
+function weightsIn(dir: string, format: ReadSourceOptions['format']): { path: string; kind: 'safetensors' | 'bin' } {
+  const safetensors = existsSync(join(dir, 'model.safetensors')) || existsSync(join(dir, 'model.safetensors.index.json'));
+  const bin = existsSync(join(dir, TORCH_BIN)) || existsSync(join(dir, TORCH_BIN_INDEX));
+  const preferBin = format === 'torch-bin' || format === 'uer';
+  if (bin && (preferBin || !safetensors)) return { path: dir, kind: 'bin' };
+  if (safetensors) return { path: dir, kind: 'safetensors' };
   const present = readdirSync(dir).join(', ') || 'nothing';
   throw new SampError(
     SampErrorCode.FileNotFound,
@@ -77,9 +82,12 @@ function weightsIn(dir: string): { path: string; kind: 'safetensors' | 'bin' } {
 /** Reads a model to convert. */
 export function readSource(from: string, options: ReadSourceOptions = {}): Source {
   if (!existsSync(from)) throw new SampError(SampErrorCode.FileNotFound, `${from} does not exist`);
+  for (const [what, p] of [['config', options.config], ['vocabulary', options.vocab]] as const) {
+    if (p !== undefined && !existsSync(p)) throw new SampError(SampErrorCode.FileNotFound, `The ${what} file ${p} does not exist`);
+  }
   const isDir = statSync(from).isDirectory();
   const home = isDir ? from : dirname(from);
-  const weights = isDir ? weightsIn(from) : { path: from, kind: extname(from) === '.safetensors' ? 'safetensors' as const : 'bin' as const };
+  const weights = isDir ? weightsIn(from, options.format) : { path: from, kind: extname(from) === '.safetensors' ? 'safetensors' as const : 'bin' as const };
   let tensors: StateDict;
   if (weights.kind === 'safetensors') tensors = isDir ? readSafetensorsDir(from) : readSafetensorsFile(from);
   else tensors = withoutModulePrefix(isDir ? readTorchBinDir(from) : readTorchBin(from));
@@ -110,6 +118,5 @@ export function readSource(from: string, options: ReadSourceOptions = {}): Sourc
     const p = name === 'vocab.txt' && options.vocab ? options.vocab : join(home, name);
     if (existsSync(p)) tokenizer[name] = readFileSync(p, 'utf8');
   }
-  if (options.vocab && !existsSync(options.vocab)) throw new SampError(SampErrorCode.FileNotFound, `The vocabulary ${options.vocab} does not exist`);
   return { format, path: weights.path, tensors, config, tokenizer, notes };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Checkpoint, Encoder } from '@samp/encoder';
@@ -105,6 +105,12 @@ describe('convert', () => {
     expect(() => convert({ from: fixture('cls'), to })).toThrow(/already holds a model/);
     expect(() => convert({ from: fixture('cls'), to: fixture('cls') })).toThrow(/other than the source/);
     expect(() => convert({ from: fixture('cls'), to, overwrite: true })).not.toThrow();
+  });
+
+  it('a model samp cannot load leaves nothing behind', () => {
+    const to = join(tmp(), 'bad');
+    expect(() => convert({ from: fixture('views.bin'), to, config: fixture('cls/config.json') })).toThrow(/no BERT embeddings/);
+    expect(existsSync(to)).toBe(false);
   });
 
   it('says what is missing', () => {
