@@ -178,5 +178,10 @@ function readCentral(path: string, fd: number, size: number): Map<string, ZipEnt
     entries.set(name, { name, method, compressedSize, size: entrySize, headerOffset });
     p = end;
   }
+  const sorted = [...entries.values()].sort((a, b) => a.headerOffset - b.headerOffset);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    if (prev.headerOffset + 30 + prev.compressedSize > sorted[i]!.headerOffset) throw formatError(path, `zip entries "${prev.name}" and "${sorted[i]!.name}" overlap`);
+  }
   return entries;
 }

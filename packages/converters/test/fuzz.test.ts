@@ -94,3 +94,25 @@ describe('fuzzed parsers', () => {
     }
   });
 });
+
+describe('overlapping files', () => {
+  it('a safetensors header whose tensors share bytes is refused', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'samp-overlap-'));
+    const header = JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } });
+    const head = Buffer.alloc(8);
+    head.writeBigUInt64LE(BigInt(header.length));
+    const path = join(dir2, 'x.safetensors');
+    writeFileSync(path, Buffer.concat([head, Buffer.from(header), Buffer.alloc(12)]));
+    expect(() => SafetensorsFile.open(path)).toThrow(/overlap/);
+  });
+
+  it('a zip whose directory points two members at the same bytes is refused', () => {
+    const src = Buffer.from(readFileSync(fixture('cls-fp16.bin')));
+    const first = src.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const second = src.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), first + 4);
+    src.writeUInt32LE(src.readUInt32LE(first + 42), second + 42);
+    const path = join(dir, 'overlap.bin');
+    writeFileSync(path, src);
+    expect(() => readTorchBin(path)).toThrow(/overlap/);
+  });
+});

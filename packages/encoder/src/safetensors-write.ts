@@ -1,15 +1,15 @@
-// safetensors writing (fp32 or fp16), for models made with samp's own tools and for test fixtures.
+// safetensors writing: fp32 values stored as fp32 or fp16 (models made with samp's own tools, test fixtures), or
+// stored bytes as they are in any dtype (converters).
 import { writeFileSync } from 'node:fs';
 import { invalidArgument } from '@samp/kernels-cuda';
 import { floatToHalf } from './half.js';
+import { BYTES } from './safetensors.js';
 
 /** A tensor to write: fp32 values, its shape, and the dtype to store (F32 or F16); or its stored bytes as they
  * are (`raw`, little-endian, row-major) with any safetensors dtype. */
 export type TensorToWrite =
   | { data: Float32Array; shape: number[]; dtype?: 'F32' | 'F16'; raw?: undefined }
   | { raw: Uint8Array; shape: number[]; dtype: string; data?: undefined };
-
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Writes tensors (in name order) to a safetensors file. */
 export function writeSafetensors(path: string, tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): void {

@@ -16,7 +16,8 @@ export interface TensorInfo {
   end: number;
 }
 
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+/** Bytes per element of each safetensors dtype samp reads or writes. */
+export const BYTES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 const MAX_HEADER = 100 * 1024 * 1024;
 
 function formatError(path: string, why: string): SampError {
@@ -78,6 +79,10 @@ export class SafetensorsFile {
           throw formatError(path, `tensor "${name}" has a shape or byte range that does not match the file`);
         }
         tensors.set(name, { dtype: e.dtype, shape, begin: begin!, end: end! });
+      }
+      const ranges = [...tensors].filter(([, t]) => t.end > t.begin).sort((a, b) => a[1].begin - b[1].begin);
+      for (let i = 1; i < ranges.length; i++) {
+        if (ranges[i]![1].begin < ranges[i - 1]![1].end) throw formatError(path, `tensors "${ranges[i - 1]![0]}" and "${ranges[i]![0]}" overlap`);
       }
       return new SafetensorsFile(path, fd, dataStart, tensors, metadata);
     } catch (error) {

@@ -1,6 +1,7 @@
 // The AVX-512 VNNI tile kernel of gemm_i8: 8 rows x 32 columns (16 zmm int32 accumulators). Each vpdpbusd adds,
 // per column, 4 products of A's bytes (packed shifted to u8: a + 128) and the column's 4 s8 weights; the shift is
-// taken back out with 128 * the column's weight sum (packed with W).
+// taken back out with 128 * the column's weight sum (packed with W). Its store applies the epilogue (scale, bias,
+// GELU / tanh, requantization) 16 columns at a time.
 // GCC 12 takes the intrinsics' "undefined" pass-through operands (_mm512_undefined_*) for uninitialized values
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
