@@ -1,13 +1,14 @@
 // samp on the CPU against onnxruntime-node on samp's ONNX export of the same model, in the same run: samp fp32 and
-// fully-quant INT8 (VNNI), ONNX Runtime fp32 and its dynamic INT8 quantization (MatMulInteger, the graph
-// `samp convert --onnx-int8` writes, as onnxruntime.quantization.quantize_dynamic does). Models: a random-weight
+// fully-quant INT8 (VNNI), ONNX Runtime fp32, its dynamic INT8 quantization (MatMulInteger, the graph
+// `samp convert --onnx-int8 dynamic` writes, as onnxruntime.quantization.quantize_dynamic does) and the static QDQ
+// INT8 graph of samp's fully-quant plan (`--onnx-int8 qdq`, same clips as samp's engine). Models: a random-weight
 // BERT-base (classifier head, 2 labels) and the shared chnsenticorp. Each engine runs in a process of its own, the
 // engines alternating over rounds; a round is the median of N calls (wall clock per call of encoder + head, random
 // tokens, all valid), and the result the median of the rounds.
 // Usage (from apps/bench): node src/run-ts.mjs src/onnx-bench.ts MODELS_DIR OUT.json [--points 1x128,8x128]
 //        [--iters N] [--rounds N]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import type * as Ort from 'onnxruntime-node';
 import { exportOnnx } from '../../../packages/converters/src/index.js';
 import {
   type CalibrationClips, Checkpoint, Encoder, type EncoderShape, encoderShape, randomBertWeights, randomCalibration, randomTokenInputs, readBertConfig,
-  readEncoderWeights, writeBertModel,
+  readEncoderWeights, writeBertModel, writeQuantFile,
 } from '../../../packages/encoder/src/index.js';
 import { takeFlag } from './flags.mjs';
 
@@ -83,7 +84,7 @@ function shapeAndClips(dir: string): { shape: EncoderShape; calibration: Calibra
   }
 }
 
-const ENGINES = ['samp fp32', 'samp fully-quant int8', 'onnxruntime fp32', 'onnxruntime dynamic int8'] as const;
+const ENGINES = ['samp fp32', 'samp fully-quant int8', 'onnxruntime fp32', 'onnxruntime dynamic int8', 'onnxruntime qdq int8'] as const;
 type EngineName = (typeof ENGINES)[number];
 
 /** Child mode: one engine in a process of its own (two thread pools that spin would take each other's cores),
@@ -115,14 +116,25 @@ if (childAt >= 0) {
   process.exit(0);
 }
 
+/** A copy of the model directory with a fully-quant INT8 samp.json (clips from random tokens, as samp's engine
+ * uses): what the QDQ export reads. */
+function withPlan(dir: string, model: string): string {
+  const out = join(work, `${model}-fq`);
+  mkdirSync(out, { recursive: true });
+  for (const f of ['config.json', 'model.safetensors']) copyFileSync(join(dir, f), join(out, f));
+  writeQuantFile(out, { plan: { default: 'fully-quant', dtype8: 'int8' }, calibration: { method: 'max', samples: 8, tokens: 1024 }, clips: shapeAndClips(dir).calibration });
+  return out;
+}
+
 const rows: Record<string, unknown>[] = [];
 for (const [model, dir] of [['bert-base', bertBaseDir()], ['chnsenticorp', join(modelsDir, 'chnsenticorp')]] as const) {
   const fp32 = exportOnnx(dir, join(work, `${model}.onnx`));
   const int8 = exportOnnx(dir, join(work, `${model}.int8.onnx`), { int8: 'dynamic' });
+  const qdq = exportOnnx(withPlan(dir, model), join(work, `${model}.qdq.onnx`), { int8: 'qdq' });
   const times = new Map<string, number[]>(); // "engine|point" -> each round's median
   for (let r = 0; r < rounds; r++) {
     for (const engine of ENGINES) {
-      const onnx = engine === 'onnxruntime dynamic int8' ? int8.path : fp32.path;
+      const onnx = engine === 'onnxruntime dynamic int8' ? int8.path : engine === 'onnxruntime qdq int8' ? qdq.path : fp32.path;
       const pts = points.map(([b, q]) => `${b}x${q}`).join(',');
       const res = spawnSync(process.execPath, [process.argv[1]!, '--points', pts, '--iters', String(iters), '--child', engine, dir, onnx], { encoding: 'utf8' });
       if (res.status !== 0) throw new Error(`${engine} on ${model} failed: ${res.stderr}`);
@@ -133,7 +145,7 @@ for (const [model, dir] of [['bert-base', bertBaseDir()], ['chnsenticorp', join(
   for (const [batch, seq] of points) {
     const ms = Object.fromEntries(ENGINES.map((e) => [e, median(times.get(`${e}|${batch}x${seq}`)!)]));
     const rounds_ms = Object.fromEntries(ENGINES.map((e) => [e, times.get(`${e}|${batch}x${seq}`)]));
-    rows.push({ model, batch, seq, iters_per_round: iters, rounds, median_ms: ms, round_medians_ms: rounds_ms, onnx_bytes: { fp32: fp32.bytes, int8: int8.bytes } });
+    rows.push({ model, batch, seq, iters_per_round: iters, rounds, median_ms: ms, round_medians_ms: rounds_ms, onnx_bytes: { fp32: fp32.bytes, int8: int8.bytes, qdq: qdq.bytes } });
     console.log(`${model} (${batch},${seq}): ${Object.entries(ms).map(([n, v]) => `${n} ${v.toFixed(2)} ms`).join(', ')}`);
   }
 }

@@ -235,13 +235,15 @@ export const USAGE = `Usage:
       Exit code 4: no plan meets the requirement (the reports list the closest).
 
   samp convert --from DIR|FILE --to DIR [--format auto|hf|torch-bin|uer] [--dtype fp32|fp16|bf16] [--onnx]
-           [--onnx-int8] [--config FILE] [--vocab FILE] [--force]
+           [--onnx-int8 dynamic|qdq] [--config FILE] [--vocab FILE] [--force]
       reads safetensors (sharded too), pytorch_model.bin (zip or legacy format, through a restricted unpickler
       that runs nothing from the file) or a UER-py checkpoint, and writes DIR: config.json, model.safetensors
       (bytes as the source stores them unless --dtype), vocab.txt and tokenizer.json. --onnx adds model.onnx
-      (encoder + head, fp32; inputs input_ids, attention_mask, token_type_ids; output logits), --onnx-int8
-      model.int8.onnx (ONNX Runtime's dynamic INT8 quantization of the encoder's linears). --config gives the
-      model config (HF config.json, or UER-py's), --vocab the vocabulary, when they are not beside the weights.
+      (encoder + head, fp32; inputs input_ids, attention_mask, token_type_ids; output logits); --onnx-int8 dynamic
+      model.int8.onnx (ONNX Runtime's dynamic INT8 quantization of the encoder's linears), --onnx-int8 qdq
+      model.qdq.onnx (the 8-bit layers of a samp quantize / recommend model's plan, QDQ with its static clips).
+      --config gives the model config (HF config.json, or UER-py's), --vocab the vocabulary, when they are not
+      beside the weights. A samp.json beside the weights is copied.
 
   samp info --model DIR
       architecture, shape, head, labels and tokenizer of a model directory, and the devices here (JSON)

@@ -12,7 +12,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'samp-convert-cli-'));
 describe('samp convert', () => {
   it('converts, and samp run classifies with the result', async () => {
     const to = join(tmp, 'cls');
-    const r = await samp(['convert', '--from', join(fixtures, 'cls'), '--to', to, '--onnx', '--onnx-int8']);
+    const r = await samp(['convert', '--from', join(fixtures, 'cls'), '--to', to, '--onnx', '--onnx-int8', 'dynamic']);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { format: string; files: string[] };
     expect(summary.format).toBe('torch-bin');
@@ -28,6 +28,7 @@ describe('samp convert', () => {
 
   it('usage errors exit 2, refusals exit 1 with their code', async () => {
     expect((await samp(['convert', '--to', join(tmp, 'x')])).stderr).toMatch(/Missing --from/);
+    expect((await samp(['convert', '--from', 'a', '--to', 'b', '--onnx-int8', 'static'])).stderr).toMatch(/--onnx-int8 to be one of dynamic, qdq/);
     const bad = await samp(['convert', '--from', 'a', '--to', 'b', '--dtype', 'int4']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--dtype to be one of fp32, fp16, bf16/);

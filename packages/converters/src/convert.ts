@@ -2,7 +2,7 @@
 // tokenizer files) that every samp command loads, and optionally an ONNX graph beside it.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Checkpoint, type TensorToWrite, encoderShape, readBertConfig, readEncoderWeights, writeSafetensors } from '@samp/encoder';
+import { Checkpoint, QUANT_FILE, type TensorToWrite, encoderShape, readBertConfig, readEncoderWeights, writeSafetensors } from '@samp/encoder';
 import { SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
 import { type OnnxExportResult, exportOnnx } from './onnx/export.js';
 import { type ReadSourceOptions, type SourceFormat, type TokenizerFiles, readSource } from './source.js';
@@ -20,8 +20,10 @@ export interface ConvertOptions extends ReadSourceOptions {
   dtype?: ConvertDType;
   /** Also write `model.onnx` (encoder + head, fp32). */
   onnx?: boolean;
-  /** Also write `model.int8.onnx`: ONNX Runtime's dynamic INT8 quantization of the encoder's linears. */
-  onnxInt8?: boolean;
+  /** Also write an INT8 ONNX graph: `dynamic`, `model.int8.onnx` (ONNX Runtime's dynamic quantization of the
+   * encoder's linears); `qdq`, `model.qdq.onnx` (the 8-bit layers of the source's samp.json plan, QDQ pairs with its
+   * static INT8 clips). */
+  onnxInt8?: 'dynamic' | 'qdq';
   /** Called as each step starts (reading, writing, checking, exporting). */
   onStep?: (step: string) => void;
   /** Replace a model already in `to` (default: refuse). */
@@ -84,6 +86,7 @@ function checkLoads(dir: string): void {
 
 export function convert(options: ConvertOptions): ConvertResult {
   if (options.dtype !== undefined && !(options.dtype in DTYPES)) invalidArgument('dtype', 'fp32, fp16 or bf16', options.dtype);
+  if (options.onnxInt8 !== undefined && options.onnxInt8 !== 'dynamic' && options.onnxInt8 !== 'qdq') invalidArgument('onnxInt8', 'dynamic or qdq', options.onnxInt8);
   if (resolve(options.from) === resolve(options.to)) invalidArgument('to', 'a directory other than the source', options.to);
   if (existsSync(options.to) && !options.overwrite) {
     const present = readdirSync(options.to).filter((f) => f === 'config.json' || f.endsWith('.safetensors') || f.endsWith('.onnx'));
@@ -121,6 +124,7 @@ export function convert(options: ConvertOptions): ConvertResult {
     write('config.json', (p) => writeFileSync(p, `${JSON.stringify(config, null, 2)}\n`));
     write('model.safetensors', (p) => writeSafetensors(p, tensors, { format: 'pt' }));
     for (const [name, text] of Object.entries(tok)) write(name, (p) => writeFileSync(p, text));
+    if (source.quant !== undefined) write(QUANT_FILE, (p) => writeFileSync(p, source.quant!));
     step('checking that samp loads the result');
     checkLoads(options.to);
     if (options.onnx) {
@@ -128,8 +132,9 @@ export function convert(options: ConvertOptions): ConvertResult {
       write('model.onnx', (p) => (result.onnx = exportOnnx(options.to, p)));
     }
     if (options.onnxInt8) {
-      step('exporting model.int8.onnx');
-      write('model.int8.onnx', (p) => (result.onnxInt8 = exportOnnx(options.to, p, { int8: 'dynamic' })));
+      const name = options.onnxInt8 === 'qdq' ? 'model.qdq.onnx' : 'model.int8.onnx';
+      step(`exporting ${name}`);
+      write(name, (p) => (result.onnxInt8 = exportOnnx(options.to, p, { int8: options.onnxInt8 })));
     }
   } catch (error) {
     // a failed conversion leaves no half-written model behind: the files this run wrote go (other files stay)

@@ -2,6 +2,7 @@
 // pytorch_model.bin, sharded or not), a single .safetensors or .bin file, or a UER-py checkpoint.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { QUANT_FILE } from '@samp/encoder';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { formatError } from './format-error.js';
 import { readSafetensorsDir, readSafetensorsFile } from './hf-safetensors.js';
@@ -41,6 +42,8 @@ export interface Source {
   /** HF config.json fields. */
   config: Record<string, unknown>;
   tokenizer: TokenizerFiles;
+  /** The samp.json (plan and calibration) of a samp model directory, as text; it travels with the tensors. */
+  quant?: string;
   /** What the reader noticed (tensors it left out, sizes it assumed). */
   notes: string[];
 }
@@ -118,5 +121,7 @@ export function readSource(from: string, options: ReadSourceOptions = {}): Sourc
     const p = name === 'vocab.txt' && options.vocab ? options.vocab : join(home, name);
     if (existsSync(p)) tokenizer[name] = readFileSync(p, 'utf8');
   }
-  return { format, path: weights.path, tensors, config, tokenizer, notes };
+  const quantPath = join(home, QUANT_FILE);
+  const quant = format !== 'uer' && existsSync(quantPath) ? readFileSync(quantPath, 'utf8') : undefined;
+  return { format, path: weights.path, tensors, config, tokenizer, notes, ...(quant !== undefined ? { quant } : {}) };
 }

@@ -1,9 +1,10 @@
 // The ONNX export run by onnxruntime-node against PyTorch fp32: the tiny fixture classifier, and the shared
 // chnsenticorp and cluener models on their first dev inputs (logits from the encoder's reference fixtures).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Checkpoint, Encoder, clipsFromStats, writeQuantFile } from '@samp/encoder';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { convert, exportOnnx } from '../src/index.js';
@@ -65,6 +66,42 @@ describe('ONNX export', () => {
         });
       }
       expect(worst).toBeLessThan(1e-3);
+    });
+
+    it('chnsenticorp as a QDQ INT8 graph from a samp plan: onnxruntime-node agrees with samp fully-quant INT8 and with PyTorch fp32 on >= 95% of 64 dev labels', async () => {
+      // a quantized model directory: the shared model's files plus samp.json with clips from dev inputs 64..191
+      const dir = join(tmp(), 'fq');
+      mkdirSync(dir);
+      for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt']) copyFileSync(join(shared, 'models/chnsenticorp', f), join(dir, f));
+      const calib = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
+      for (const c of cases('chnsenticorp', 192).slice(64)) calib.calibrate({ inputIds: Int32Array.from(c.ids), tokenTypeIds: Int32Array.from(c.types), batch: 1, seqLen: c.ids.length });
+      const clips = clipsFromStats(calib.calibrationStats(), calib.shape.layers);
+      calib.dispose();
+      writeQuantFile(dir, { plan: { default: 'fully-quant', dtype8: 'int8' }, calibration: { method: 'percentile', samples: 128, tokens: 0 }, clips });
+      const out = join(dir, 'model.qdq.onnx');
+      exportOnnx(dir, out, { int8: 'qdq' });
+      const samp = await Encoder.load(dir, { device: 'cpu' });
+      let withPyTorch = 0;
+      let withSamp = 0;
+      const cs = cases('chnsenticorp', 64);
+      for (const c of cs) {
+        const { data } = await run(out, [c.ids], [c.ids.map(() => 1)], [c.types]);
+        if ((data[1]! > data[0]!) === (c.logits[1]! > c.logits[0]!)) withPyTorch++;
+        const pooled = samp.forwardSync({ inputIds: Int32Array.from(c.ids), tokenTypeIds: Int32Array.from(c.types), batch: 1, seqLen: c.ids.length }, { pooled: true }).pooled!;
+        const ck = Checkpoint.open(dir);
+        const w = ck.read('classifier.weight'), b = ck.read('classifier.bias');
+        ck.close();
+        const logit = (l: number) => b[l]! + pooled.reduce((s, v, k) => s + v * w[l * pooled.length + k]!, 0);
+        if ((data[1]! > data[0]!) === (logit(1) > logit(0))) withSamp++;
+      }
+      samp.dispose();
+      expect(withPyTorch).toBeGreaterThanOrEqual(61);
+      expect(withSamp).toBeGreaterThanOrEqual(61);
+      expect(() => exportOnnx(join(shared, 'models', 'chnsenticorp'), join(tmp(), 'x.onnx'), { int8: 'qdq' })).toThrow(/no samp.json/);
+      // convert carries samp.json along, and writes the same QDQ graph
+      const converted = convert({ from: dir, to: join(tmp(), 'converted'), onnxInt8: 'qdq' });
+      expect(converted.files).toEqual(expect.arrayContaining(['samp.json', 'model.qdq.onnx']));
+      expect(readFileSync(join(converted.to, 'model.qdq.onnx')).equals(readFileSync(out))).toBe(true);
     });
 
     it('chnsenticorp with dynamic INT8 linears: onnxruntime-node agrees with PyTorch fp32 on the label of >= 95% of 64 dev inputs', async () => {

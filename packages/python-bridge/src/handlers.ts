@@ -147,7 +147,7 @@ function convertModel(args: Args): Reply {
     format: optional(args.format),
     dtype: optional(args.dtype),
     onnx: args.onnx === true,
-    onnxInt8: args.onnx_int8 === true,
+    onnxInt8: optional(args.onnx_int8),
     config: optional(args.config),
     vocab: optional(args.vocab),
     overwrite: args.overwrite === true,

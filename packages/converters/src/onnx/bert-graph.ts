@@ -29,10 +29,22 @@ function quantizeColumns(wt: Float32Array, inp: number, out: number): { q: Int8A
   return { q, scales };
 }
 
+/** Which linears of a layer a samp plan quantizes, and the static INT8 clips of their inputs. */
+export interface LayerQdq {
+  /** fully-quant: QKV, attention output and both FFN GEMMs; quant-ffn-only: the FFN GEMMs. */
+  mode: 'fully-quant' | 'quant-ffn-only';
+  /** |x| clips of the inputs (scale = clip / 127): layer input, attention context, FFN input, GELU output. */
+  clips: { input: number; ctx: number; ffnIn: number; ffnMid: number };
+}
+
 export interface BertGraphOptions {
   /** `dynamic`: the encoder's linears as ONNX Runtime's dynamic quantization writes them (activations quantized
-   * per tensor at run time by DynamicQuantizeLinear, weights int8 per output column, MatMulInteger). */
-  int8?: 'dynamic';
+   * per tensor at run time by DynamicQuantizeLinear, weights int8 per output column, MatMulInteger). `qdq`: the
+   * linears a samp plan quantizes, as QuantizeLinear / DequantizeLinear pairs with the plan's static clips
+   * (activations 8-bit per tensor, weights int8 per output column), for ONNX Runtime's QDQ fusions. */
+  int8?: 'dynamic' | 'qdq';
+  /** With `qdq`: one entry per layer, null for a layer the plan keeps in float. */
+  qdq?: (LayerQdq | null)[];
 }
 
 /** Adds the encoder and head to `g`; returns nothing (inputs and outputs are declared on g). */
@@ -45,7 +57,22 @@ export function buildBertGraph(g: GraphBuilder, shape: EncoderShape, w: EncoderW
 
   const linear = (x: string, weight: Float32Array, bias: Float32Array, out: number, inp: number, name: string): string =>
     g.node('Add', [g.node('MatMul', [x, g.floats(`${name}.weight`, transposed(weight, out, inp), [inp, out])]), g.floats(`${name}.bias`, bias, [out])]);
-  const layerLinear = (x: string, weight: Float32Array, bias: Float32Array, out: number, inp: number, name: string): string => {
+  // activations as u8 with zero point 128: the same grid as samp's symmetric s8 (q + 128), in the form ONNX
+  // Runtime's x86 kernels (u8 x s8) take
+  const zeroPoint = options.int8 === 'qdq' ? g.initializer('zero_point_u8', ElemType.UINT8, [], Uint8Array.of(128)) : '';
+  /** A linear whose input is quantized with the static clip (QuantizeLinear -> DequantizeLinear) and whose weight
+   * is int8 per output column behind a DequantizeLinear: the QDQ form of a samp 8-bit GEMM. */
+  const qdqLinear = (x: string, clip: number, weight: Float32Array, bias: Float32Array, out: number, inp: number, name: string): string => {
+    const { q, scales } = quantizeColumns(transposed(weight, out, inp), inp, out);
+    const xs = g.scalar(clip / 127);
+    const xd = g.node('DequantizeLinear', [g.node('QuantizeLinear', [x, xs, zeroPoint]), xs, zeroPoint]);
+    const wq = g.initializer(`${name}.weight_quantized`, ElemType.INT8, [inp, out], new Uint8Array(q.buffer));
+    const wzp = g.initializer(`${name}.weight_zero_point`, ElemType.INT8, [out], new Uint8Array(out));
+    const wd = g.node('DequantizeLinear', [wq, g.floats(`${name}.weight_scale`, scales, [out]), wzp], [{ name: 'axis', i: 1 }]);
+    return g.node('Add', [g.node('MatMul', [xd, wd]), g.floats(`${name}.bias`, bias, [out])]);
+  };
+  const layerLinear = (x: string, weight: Float32Array, bias: Float32Array, out: number, inp: number, name: string, clip?: number): string => {
+    if (options.int8 === 'qdq') return clip === undefined ? linear(x, weight, bias, out, inp, name) : qdqLinear(x, clip, weight, bias, out, inp, name);
     if (options.int8 !== 'dynamic') return linear(x, weight, bias, out, inp, name);
     const { q, scales } = quantizeColumns(transposed(weight, out, inp), inp, out);
     const [xq, xs, xzp] = g.nodeN('DynamicQuantizeLinear', [x], 3);
@@ -74,8 +101,11 @@ export function buildBertGraph(g: GraphBuilder, shape: EncoderShape, w: EncoderW
 
   w.layers.forEach((l, i) => {
     const p = `encoder.layer.${i}`;
+    const plan = options.int8 === 'qdq' ? options.qdq?.[i] ?? null : undefined;
+    const full = plan?.mode === 'fully-quant' ? plan.clips : undefined;
+    const ffn = plan ? plan.clips : undefined;
     const part = (j: number, name: string, perm: number[]): string => {
-      const y = layerLinear(x, l.qkvW.subarray(j * H * H, (j + 1) * H * H), l.qkvB.subarray(j * H, (j + 1) * H), H, H, `${p}.attention.self.${name}`);
+      const y = layerLinear(x, l.qkvW.subarray(j * H * H, (j + 1) * H * H), l.qkvB.subarray(j * H, (j + 1) * H), H, H, `${p}.attention.self.${name}`, full?.input);
       return g.node('Transpose', [g.node('Reshape', [y, heads4])], [{ name: 'perm', ints: perm }]);
     };
     const q = part(0, 'query', [0, 2, 1, 3]);
@@ -84,12 +114,12 @@ export function buildBertGraph(g: GraphBuilder, shape: EncoderShape, w: EncoderW
     const scores = g.node('Add', [g.node('Div', [g.node('MatMul', [q, k]), scale]), maskBias]);
     const probs = g.node('Softmax', [scores], [{ name: 'axis', i: -1 }]);
     const ctx = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, v])], [{ name: 'perm', ints: [0, 2, 1, 3] }]), back3]);
-    const attn = layerLinear(ctx, l.attnOutW, l.attnOutB, H, H, `${p}.attention.output.dense`);
+    const attn = layerLinear(ctx, l.attnOutW, l.attnOutB, H, H, `${p}.attention.output.dense`, full?.ctx);
     x = layerNorm(g.node('Add', [attn, x]), l.ln1G, l.ln1B, `${p}.attention.output.LayerNorm`);
-    const h = layerLinear(x, l.ffn1W, l.ffn1B, F, H, `${p}.intermediate.dense`);
+    const h = layerLinear(x, l.ffn1W, l.ffn1B, F, H, `${p}.intermediate.dense`, ffn?.ffnIn);
     const erf = g.node('Erf', [g.node('Div', [h, g.scalar(Math.SQRT2)])]);
     const gelu = g.node('Mul', [g.node('Mul', [h, g.node('Add', [erf, g.scalar(1)])]), g.scalar(0.5)]);
-    const out = layerLinear(gelu, l.ffn2W, l.ffn2B, H, F, `${p}.output.dense`);
+    const out = layerLinear(gelu, l.ffn2W, l.ffn2B, H, F, `${p}.output.dense`, ffn?.ffnMid);
     x = layerNorm(g.node('Add', [out, x]), l.ln2G, l.ln2B, `${p}.output.LayerNorm`);
   });
 

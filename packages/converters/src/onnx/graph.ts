@@ -89,15 +89,14 @@ export class GraphBuilder {
   }
 
   /** The ModelProto bytes (IR 8, opset 17). */
-  model(name: string, producerVersion: string, metadata: Record<string, string> = {}): Buffer {
+  model(name: string, producerVersion: string): Buffer {
     const graph = new Message();
     for (const n of this.#nodes) graph.message(1, n);
     graph.string(2, name);
     for (const i of this.#inits) graph.message(5, i);
     for (const i of this.#inputs) graph.message(11, i);
     for (const o of this.#outputs) graph.message(12, o);
-    const model = new Message().int(1, 8).string(2, 'samp').string(3, producerVersion).message(7, graph).message(8, new Message().string(1, '').int(2, 17));
-    for (const [k, v] of Object.entries(metadata)) model.message(14, new Message().string(1, k).string(2, v));
-    return model.toBuffer();
+    const opset = new Message().string(1, '').int(2, 17);
+    return new Message().int(1, 8).string(2, 'samp').string(3, producerVersion).message(7, graph).message(8, opset).toBuffer();
   }
 }
