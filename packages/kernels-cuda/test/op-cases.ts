@@ -36,7 +36,7 @@ export function opCases(): OpCase[] {
   const next = rng(42);
   const cases: OpCase[] = [];
   const half = { fp32: 1e-4, fp16: 2e-2, bf16: 1.2e-1 };
-  for (const [m, n, k] of [[7, 33, 19], [100, 200, 64], [128, 768, 256], [33, 1024, 256]] as const) {
+  for (const [m, n, k] of [[7, 33, 19], [100, 200, 64], [128, 768, 256], [33, 1024, 256], [37, 70, 1000]] as const) {
     for (const epilogue of [Epilogue.none, Epilogue.bias, Epilogue.biasGelu]) {
       const scale = 1 / Math.sqrt(k);
       cases.push({

@@ -16,7 +16,7 @@
 namespace samp::cpu {
 namespace {
 
-constexpr int64_t kKc = 256;      // depth of one packed block
+constexpr int64_t kKc = 768;       // depth of one block: BERT-base's k in one pass (C is read back once per further block)
 constexpr int64_t kMcPanels = 16; // micro-panels of rows per task
 constexpr int64_t kNcCols = 256;  // columns per task
 
