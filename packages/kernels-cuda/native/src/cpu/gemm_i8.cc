@@ -49,13 +49,15 @@ void tile_scalar(const uint8_t* a8, const int8_t* b, const int32_t* /*shift*/, i
           acc[r * kPanel + col] += int32_t{a[(g * kTileRows + r) * 4 + t]} * b[(g * kPanel + col) * 4 + t];
 }
 
-/** Packs rows [r0, r0 + 8) of A (zero rows past m) as one tile: [kq / 4][8][4] bytes, each a + 128 if shifted. */
-void pack_tile(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, int64_t kq, bool shifted, uint8_t* tile) {
+/** Packs rows [r0, r0 + 8) of A (zero rows past m) as one tile: [kq / 4][8][4] bytes, each a + 128 if shifted;
+ * groups from `first` on (a kernel's own packer may have done the ones before). */
+void pack_tile(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, int64_t kq, bool shifted, int64_t first,
+               uint8_t* tile) {
   const uint32_t flip = shifted ? 0x80808080u : 0u;
   const int64_t full = k / 4;  // groups read whole; a tail group of k % 4 values is zero-padded
   for (int64_t r = 0; r < kTileRows; ++r) {
     const int8_t* src = r0 + r < m ? a + (r0 + r) * lda : nullptr;
-    for (int64_t g = 0; g < kq / 4; ++g) {
+    for (int64_t g = first; g < kq / 4; ++g) {
       uint32_t quad = 0;
       if (src && g < full) {
         std::memcpy(&quad, src + g * 4, 4);
@@ -151,7 +153,9 @@ void gemm_i8(const int8_t* a, int64_t m, int64_t lda, float a_scale, const Packe
   buffer.resize(static_cast<size_t>(tiles * kTileRows * w.kq));
   uint8_t* const packed = buffer.data();  // (the tasks run on other threads: not the thread_local itself)
   cpu_parallel_for(tiles, [&](int64_t t) {
-    pack_tile(a, lda, m, t * kTileRows, w.k, w.kq, kern.shifted, packed + t * kTileRows * w.kq);
+    uint8_t* tile = packed + t * kTileRows * w.kq;
+    const int64_t done = kern.pack ? kern.pack(a, lda, m, t * kTileRows, w.k, tile) : 0;
+    pack_tile(a, lda, m, t * kTileRows, w.k, w.kq, kern.shifted, done, tile);
   });
   const int64_t panels = (w.n + kPanel - 1) / kPanel;
   const int64_t chunks = (panels + kChunkPanels - 1) / kChunkPanels;

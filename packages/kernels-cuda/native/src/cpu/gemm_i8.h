@@ -72,11 +72,16 @@ struct TileStore {
 using I8TileStoreKernel = void (*)(const uint8_t* a, const int8_t* panel, const int32_t* shift, int64_t kq,
                                    const TileStore& store);
 
+/** A kernel's own packer of A's tile rows [r0, r0 + 8) (zero rows past m), in the layout and shift of its tile
+ * kernel; it packs groups [0, n) of 4 bytes and returns n (the driver packs the rest). */
+using I8PackKernel = int64_t (*)(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, uint8_t* tile);
+
 struct I8Kernel {
   const char* isa;
   bool shifted;
   I8TileKernel tile;
   I8TileStoreKernel tile_store = nullptr;  // when set, used instead of tile + the generic store
+  I8PackKernel pack = nullptr;             // when set, packs the leading groups of each tile
 };
 
 I8Kernel gemm_i8_kernel_scalar();

@@ -88,8 +88,36 @@ void tile_vnni_store(const uint8_t* a, const int8_t* b, const int32_t* shift, in
 }
 #undef SAMP_VNNI_ROW
 
+/** Packs 8 groups (32 bytes) of the tile's 8 rows at a time, shifted to u8: an 8 x 8 transpose of dwords, so that
+ * each group's 8 quads lie together. Returns the groups packed (a multiple of 8 of the whole ones). */
+int64_t pack_vnni(const int8_t* a, int64_t lda, int64_t m, int64_t r0, int64_t k, uint8_t* tile) {
+  const int64_t blocks = k / 32;
+  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+  for (int64_t bl = 0; bl < blocks; ++bl) {
+    __m256 r[kRows];
+    for (int i = 0; i < kRows; ++i) {
+      const __m256i v = r0 + i < m ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + (r0 + i) * lda + bl * 32)) : _mm256_setzero_si256();
+      r[i] = _mm256_castsi256_ps(_mm256_xor_si256(v, flip));  // zero rows become 0x80 bytes: a + 128 for a = 0
+    }
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
+    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+    const __m256 g[8] = {_mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
+                         _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
+                         _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
+                         _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
+    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(reinterpret_cast<float*>(tile + (bl * 8 + j) * kRows * 4), g[j]);
+  }
+  return blocks * 8;
+}
+
 }  // namespace
 
-I8Kernel gemm_i8_kernel_vnni() { return {"avx512-vnni", true, tile_vnni, tile_vnni_store}; }
+I8Kernel gemm_i8_kernel_vnni() { return {"avx512-vnni", true, tile_vnni, tile_vnni_store, pack_vnni}; }
 
 }  // namespace samp::cpu
