@@ -13,12 +13,14 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { BERT_BASE } from '../../../packages/cli/src/bench-command.js';
 import { exportOnnx } from '../../../packages/converters/src/index.js';
 import {
   type CalibrationClips, Checkpoint, Encoder, type EncoderShape, encoderShape, randomBertWeights, randomCalibration, randomTokenInputs, readBertConfig,
   readEncoderWeights, writeBertModel, writeQuantFile,
 } from '../../../packages/encoder/src/index.js';
 import { takeFlag } from './flags.mjs';
+import { median as medianOfSorted } from './stats.mjs';
 
 // onnxruntime-node loads its own native binding: required from this package, not bundled
 const ort = createRequire(resolve('package.json'))('onnxruntime-node') as typeof Ort;
@@ -30,7 +32,6 @@ const rounds = Number(takeFlag(args, '--rounds', '3'));
 const [modelsDir, outPath] = args as [string, string];
 const work = args.includes('--child') ? '' : mkdtempSync(join(tmpdir(), 'samp-onnx-bench-'));
 
-const BERT_BASE: EncoderShape = { vocab: 21128, hidden: 768, layers: 12, heads: 12, ffn: 3072, maxPositions: 512, typeVocab: 2, eps: 1e-12, hasPooler: true };
 
 function bertBaseDir(): string {
   const dir = join(work, 'bert-base');
@@ -70,7 +71,7 @@ async function ortEngine(name: string, path: string): Promise<Engine> {
   };
 }
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+const median = (a: number[]): number => medianOfSorted([...a].sort((x, y) => x - y));
 
 /** The model's shape and max clips from random tokens (as samp bench calibrates: the timing does not depend on
  * the clip values). */

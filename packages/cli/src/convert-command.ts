@@ -2,6 +2,11 @@
 import { type ConvertResult, convert } from '@samp/converters';
 import type { ConvertArgs } from './convert-args.js';
 
+/** The JSON line `samp convert` prints (and the Python bridge returns): the result without the ONNX details. */
+export function convertSummary(r: ConvertResult): Pick<ConvertResult, 'to' | 'format' | 'tensors' | 'dtypes' | 'files' | 'notes'> {
+  return { to: r.to, format: r.format, tensors: r.tensors, dtypes: r.dtypes, files: r.files, notes: r.notes };
+}
+
 export function convertCommand(args: ConvertArgs, stderr: NodeJS.WritableStream): ConvertResult {
   const result = convert({
     from: args.from,

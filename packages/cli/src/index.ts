@@ -9,3 +9,5 @@ export { type TokenizeArgs, tokenizeCommand } from './tokenize-command.js';
 export { type QuantizeArgs, parseQuantizeArgs, type BenchArgs, parseBenchArgs } from './args.js';
 export { quantizeCommand } from './quantize-command.js';
 export { BERT_BASE, type BenchResult, benchCommand } from './bench-command.js';
+export { convertCommand, convertSummary } from './convert-command.js';
+export { type ConvertArgs, parseConvertArgs } from './convert-args.js';

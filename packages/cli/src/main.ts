@@ -4,7 +4,7 @@ import { SampError } from '@samp/kernels-cuda';
 import { USAGE, UsageError, parseBenchArgs, parseModelArgs, parseQuantizeArgs, parseRunArgs } from './args.js';
 import { benchCommand } from './bench-command.js';
 import { parseConvertArgs } from './convert-args.js';
-import { convertCommand } from './convert-command.js';
+import { convertCommand, convertSummary } from './convert-command.js';
 import { infoCommand } from './info-command.js';
 import { quantizeCommand } from './quantize-command.js';
 import { parseRecommendArgs } from './recommend-args.js';
@@ -36,7 +36,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (command === 'convert') {
       const r = convertCommand(parseConvertArgs(rest), io.stderr);
-      io.stdout.write(`${JSON.stringify({ to: r.to, format: r.format, tensors: r.tensors, dtypes: r.dtypes, files: r.files, notes: r.notes })}\n`);
+      io.stdout.write(`${JSON.stringify(convertSummary(r))}\n`);
       return 0;
     }
     if (command === 'bench') {

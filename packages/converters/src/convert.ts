@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { Checkpoint, QUANT_FILE, type TensorToWrite, encoderShape, readBertConfig, readEncoderWeights, writeSafetensors } from '@samp/encoder';
 import { SampError, SampErrorCode, invalidArgument } from '@samp/kernels-cuda';
+import { parseJsonObject } from './format-error.js';
 import { type OnnxExportResult, exportOnnx } from './onnx/export.js';
 import { type ReadSourceOptions, type SourceFormat, type TokenizerFiles, readSource } from './source.js';
 import { castFloat } from './tensor.js';
@@ -46,23 +47,15 @@ const DTYPES = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' } as const;
 const TORCH_DTYPES = { fp32: 'float32', fp16: 'float16', bf16: 'bfloat16' } as const;
 
 /** Checks that the written directory is a model samp loads: config, every encoder tensor with its shape. */
-function parseJson(text: string, name: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new SampError(SampErrorCode.ModelFormat, `The source's ${name} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 /** The tokenizer files to write: the source's, plus tokenizer.json made from a lone vocab.txt, or vocab.txt from a
  * lone WordPiece tokenizer.json (a note when it cannot be). */
 function tokenizerFiles(files: TokenizerFiles, notes: string[]): TokenizerFiles {
   const tok = { ...files };
   if (tok['vocab.txt'] && !tok['tokenizer.json']) {
-    const cfg = tok['tokenizer_config.json'] ? parseJson(tok['tokenizer_config.json'], 'tokenizer_config.json') : {};
+    const cfg = tok['tokenizer_config.json'] ? parseJsonObject(tok['tokenizer_config.json'], "the source's tokenizer_config.json") : {};
     tok['tokenizer.json'] = `${JSON.stringify(tokenizerJsonFromVocab(tok['vocab.txt'], { lowercase: cfg.do_lower_case !== false }), null, 2)}\n`;
   } else if (tok['tokenizer.json'] && !tok['vocab.txt']) {
-    const parsed = parseJson(tok['tokenizer.json'], 'tokenizer.json') as { model?: { type?: unknown } };
+    const parsed = parseJsonObject(tok['tokenizer.json'], "the source's tokenizer.json") as { model?: { type?: unknown } };
     if (parsed.model?.type === 'WordPiece') {
       try {
         tok['vocab.txt'] = vocabFromTokenizerJson(parsed);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { QUANT_FILE } from '@samp/encoder';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
-import { formatError } from './format-error.js';
+import { formatError, parseJsonObject } from './format-error.js';
 import { readSafetensorsDir, readSafetensorsFile } from './hf-safetensors.js';
 import type { StateDict } from './tensor.js';
 import { readTorchBin } from './torch-bin.js';
@@ -51,14 +51,7 @@ export interface Source {
 const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
 
 function readJson(path: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw formatError(path, `not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw formatError(path, 'is not a JSON object');
-  return v as Record<string, unknown>;
+  return parseJsonObject(readFileSync(path, 'utf8'), path);
 }
 
 /** Strips a prefix every name shares when it is DataParallel's `module.`. */

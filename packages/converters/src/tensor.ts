@@ -1,6 +1,6 @@
 // A tensor as the converters carry it: dtype (safetensors' names), shape and the little-endian bytes of its
 // values in row-major order. Conversions between float dtypes live here too.
-import { floatToHalf, halfTable } from '@samp/encoder';
+import { floatToHalf, widenToFloat32 } from '@samp/encoder';
 import { invalidArgument } from '@samp/kernels-cuda';
 
 /** Element types the converters read (safetensors' names). */
@@ -37,22 +37,15 @@ export function floatToBf16(x: number): number {
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-/** The values of a float tensor as fp32 (F64 narrowed with rounding). */
+/** The values of a float tensor as fp32 in an array of their own (F64 narrowed with rounding). */
 export function toFloat32(t: RawTensor): Float32Array {
-  const n = numel(t.shape);
-  const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Float32Array(n);
-  if (t.dtype === 'F32') return new Float32Array(t.data.slice().buffer, 0, n);
-  if (t.dtype === 'F64') for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
-  else if (t.dtype === 'F16') {
-    const table = halfTable();
-    for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, true)]!;
+  if (t.dtype === 'F64') {
+    const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    return Float32Array.from({ length: numel(t.shape) }, (_, i) => view.getFloat64(8 * i, true));
   }
-  else if (t.dtype === 'BF16') {
-    const bits = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, true) << 16;
-  } else invalidArgument('tensor', 'a float tensor', t.dtype);
-  return out;
+  if (!isFloat(t.dtype)) invalidArgument('tensor', 'a float tensor', t.dtype);
+  const values = widenToFloat32(t.data, t.dtype, 'tensor');
+  return values.buffer === t.data.buffer ? values.slice() : values;
 }
 
 /** The tensor stored as `dtype` (float tensors only; integer and bool tensors and same-dtype tensors are returned as

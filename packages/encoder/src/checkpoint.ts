@@ -1,8 +1,9 @@
 // An HF model directory: config.json plus model.safetensors, or shards listed by model.safetensors.index.json.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
+import { shardFiles } from './shard-index.js';
 
 /** The tensors of a model directory, read on demand from however many files hold them. */
 export class Checkpoint {
@@ -23,24 +24,9 @@ export class Checkpoint {
     const index = join(dir, 'model.safetensors.index.json');
     if (existsSync(single)) return new Checkpoint(dir, [SafetensorsFile.open(single)]);
     if (existsSync(index)) {
-      let map: Record<string, string>;
-      try {
-        map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map: Record<string, string> }).weight_map;
-        if (typeof map !== 'object' || map === null) throw new Error('no weight_map');
-      } catch (error) {
-        throw new SampError(SampErrorCode.ModelFormat, `${index} is not a valid shard index: ${(error as Error).message}`);
-      }
-      const shards = [...new Set(Object.values(map))];
       const files: SafetensorsFile[] = [];
       try {
-        for (const shard of shards) {
-          if (typeof shard !== 'string' || basename(shard) !== shard || shard === '..') {
-            throw new SampError(SampErrorCode.ModelFormat, `${index} names the shard ${JSON.stringify(shard)}, which is not a file name in ${dir}`);
-          }
-          const path = join(dir, shard);
-          if (!existsSync(path)) throw new SampError(SampErrorCode.FileNotFound, `Shard ${shard} listed in ${index} is missing`);
-          files.push(SafetensorsFile.open(path));
-        }
+        for (const path of shardFiles(index)) files.push(SafetensorsFile.open(path));
       } catch (error) {
         for (const f of files) f.close();
         throw error;

@@ -2,9 +2,10 @@
 export { Encoder, type EncoderLoadOptions } from './encoder.js';
 export { type BertConfig, readBertConfig } from './config.js';
 export { Checkpoint } from './checkpoint.js';
-export { SafetensorsFile, type TensorInfo } from './safetensors.js';
+export { SafetensorsFile, type TensorInfo, widenToFloat32 } from './safetensors.js';
+export { shardFiles } from './shard-index.js';
 export { type TensorToWrite, writeSafetensors } from './safetensors-write.js';
-export { floatToHalf, halfTable } from './half.js';
+export { floatToHalf } from './half.js';
 export { bertConfigJson, bertTensors, type WriteBertModelOptions, writeBertModel } from './model-write.js';
 export {
   type CalibrationClips,

@@ -103,7 +103,7 @@ export class SafetensorsFile {
 
   /** Reads a tensor widened to fp32. */
   readF32(name: string): Float32Array {
-    return widen(this.readRaw(name), this.tensors.get(name)!.dtype, `${this.path}: tensor "${name}"`);
+    return widenToFloat32(this.readRaw(name), this.tensors.get(name)!.dtype, `${this.path}: tensor "${name}"`);
   }
 
   close(): void {
@@ -112,20 +112,24 @@ export class SafetensorsFile {
   }
 }
 
-function widen(bytes: Uint8Array, dtype: string, what: string): Float32Array {
-  const n = bytes.length / BYTES[dtype]!;
-  if (dtype === 'F32') return new Float32Array(bytes.buffer, 0, n);
-  const src = new Uint16Array(bytes.buffer, 0, n);
+/** Stored F32, F16 or BF16 bytes (little-endian) as fp32; F32 bytes at an aligned offset are viewed, not copied.
+ * `what` names the tensor in the error for another dtype. */
+export function widenToFloat32(bytes: Uint8Array, dtype: string, what: string): Float32Array {
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') {
+    throw new SampError(SampErrorCode.ModelFormat, `${what} is ${dtype}; expected F32, F16 or BF16`);
+  }
+  const size = BYTES[dtype]!;
+  const own = bytes.byteOffset % size === 0 ? bytes : bytes.slice(); // typed views need an aligned offset
+  const n = own.length / size;
+  if (dtype === 'F32') return new Float32Array(own.buffer, own.byteOffset, n);
+  const src = new Uint16Array(own.buffer, own.byteOffset, n);
   const out = new Float32Array(n);
   if (dtype === 'F16') {
     const table = halfTable();
     for (let i = 0; i < n; i++) out[i] = table[src[i]!]!;
-    return out;
-  }
-  if (dtype === 'BF16') {
+  } else {
     const bits = new Uint32Array(out.buffer);
     for (let i = 0; i < n; i++) bits[i] = src[i]! << 16;
-    return out;
   }
-  throw new SampError(SampErrorCode.ModelFormat, `${what} is ${dtype}; expected F32, F16 or BF16`);
+  return out;
 }

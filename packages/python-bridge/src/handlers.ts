@@ -5,7 +5,7 @@ import { Encoder, readPlanFile } from '@samp/encoder';
 import { invalidArgument, listDevices, SampError, SampErrorCode } from '@samp/kernels-cuda';
 import { Pipeline, type PipelineOptions, tokenizerForModel, toBatchInput } from '@samp/targets';
 import { type BatchInput, Tokenizer } from '@samp/tokenizer';
-import { resultRecord } from 'samp';
+import { convertSummary, resultRecord } from 'samp';
 import { type Frame, type OutTensor, tensorOf } from './protocol.js';
 
 export interface Reply {
@@ -152,7 +152,7 @@ function convertModel(args: Args): Reply {
     vocab: optional(args.vocab),
     overwrite: args.overwrite === true,
   });
-  return { result: { to: r.to, format: r.format, tensors: r.tensors, dtypes: r.dtypes, files: r.files, notes: r.notes } };
+  return { result: convertSummary(r) };
 }
 
 function close(args: Args): Reply {
