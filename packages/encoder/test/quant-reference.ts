@@ -31,12 +31,19 @@ function fake(x: number, clip: number, dtype: Dtype8): number {
   return f(q * s);
 }
 
-/** Per-channel quantized weights as real values, plus their integer codes and scales for INT8. */
+/** Quantized weight codes and their scale per output channel: INT8 per channel (max of the row), FP8 per tensor
+ * (max of the matrix, the same scale for every channel). */
 function quantWeight(w: Float32Array, n: number, k: number, dtype: Dtype8): { codes: Float64Array; scales: Float64Array } {
   const codes = new Float64Array(n * k), scales = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
+  const rowMax = (j: number) => {
     let amax = 0;
     for (let t = 0; t < k; t++) amax = Math.max(amax, Math.abs(w[j * k + t]!));
+    return amax;
+  };
+  let tensorMax = 0;
+  for (let j = 0; j < n; j++) tensorMax = Math.max(tensorMax, rowMax(j));
+  for (let j = 0; j < n; j++) {
+    const amax = dtype === 'fp8' ? tensorMax : rowMax(j);
     const s = amax > 0 ? f(amax / MAX[dtype]) : 1;
     const inv = f(1 / s);
     scales[j] = s;

@@ -21,7 +21,7 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
     std::vector<int8_t> a8(static_cast<size_t>(m * k)), w8(static_cast<size_t>(n * k));
     std::vector<float> scales(static_cast<size_t>(n));
     cpu::quantize_s8(a.f[0].data(), m * k, a.f[2][0], a8.data());
-    cpu::quantize_weight_per_channel(a.f[1].data(), n, k, w8.data(), scales.data());
+    cpu::quantize_weight(a.f[1].data(), n, k, w8.data(), scales.data());
     const cpu::PackedWeightI8 w = cpu::gemm_i8_pack_weight(w8.data(), scales.data(), n, k);
     cpu::gemm_i8(a8.data(), m, k, a.f[2][0], w, a.epilogue ? a.f[3].data() : nullptr,
                  static_cast<cpu::Epilogue>(a.epilogue), out.data(), n);

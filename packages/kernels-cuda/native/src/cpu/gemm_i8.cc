@@ -93,14 +93,20 @@ void store_tile(const int32_t* acc, int64_t rows, int64_t cols, const float* sca
 
 }  // namespace
 
-void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales, Dtype8 dtype) {
-  for (int64_t j = 0; j < n; ++j) {
-    const float* row = w + j * k;
+void quantize_weight(const float* w, int64_t n, int64_t k, int8_t* q, float* scales, Dtype8 dtype) {
+  auto row_max = [&](int64_t j) {
     float amax = 0.0f;
-    for (int64_t t = 0; t < k; ++t) amax = std::max(amax, std::fabs(row[t]));
+    for (int64_t t = 0; t < k; ++t) amax = std::max(amax, std::fabs(w[j * k + t]));
+    return amax;
+  };
+  float tensor_max = 0.0f;
+  if (dtype == Dtype8::fp8)
+    for (int64_t j = 0; j < n; ++j) tensor_max = std::max(tensor_max, row_max(j));
+  for (int64_t j = 0; j < n; ++j) {
+    const float amax = dtype == Dtype8::fp8 ? tensor_max : row_max(j);
     const float s = amax > 0.0f ? amax / q8_max(dtype) : 1.0f;
     scales[j] = s;
-    q8_encode_row(row, k, s, dtype, q + j * k);
+    q8_encode_row(w + j * k, k, s, dtype, q + j * k);
   }
 }
 
@@ -134,7 +140,7 @@ PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t
 PackedWeightI8 gemm_i8_pack_float_weight(const float* w, int64_t n, int64_t k) {
   std::vector<int8_t> q(static_cast<size_t>(n * k));
   std::vector<float> scales(static_cast<size_t>(n));
-  quantize_weight_per_channel(w, n, k, q.data(), scales.data());
+  quantize_weight(w, n, k, q.data(), scales.data());
   return gemm_i8_pack_weight(q.data(), scales.data(), n, k);
 }
 

@@ -27,17 +27,19 @@ struct I8Out {
   int64_t ld = 0;
 };
 
-/** Symmetric per-output-channel quantization of a row-major [n, k] weight: scale = max|w| / q8_max(dtype) (1 for
- * an all-zero row), q = the 8-bit encoding of w * (1 / scale) (INT8: round-to-nearest-even; FP8: E4M3 codes). */
-void quantize_weight_per_channel(const float* w, int64_t n, int64_t k, int8_t* q, float* scales,
-                                 Dtype8 dtype = Dtype8::int8);
+/** Symmetric quantization of a row-major [n, k] weight, scales[j] for output channel j: q = the 8-bit encoding of
+ * w * (1 / scale) (INT8: round-to-nearest-even; FP8: E4M3 codes). INT8 is per output channel (scale = max|w| of the
+ * row / 127); FP8 is per tensor (every scales[j] = max|w| of the matrix / 448): E4M3's exponent already covers the
+ * spread between channels, and a per-tensor weight scale is what lets cuBLASLt write an E4M3 output. The scale is 1
+ * where the max is 0. */
+void quantize_weight(const float* w, int64_t n, int64_t k, int8_t* q, float* scales, Dtype8 dtype = Dtype8::int8);
 
 /** Symmetric per-tensor quantization: q = clamp(round-to-nearest-even(x * (1 / scale)), -127, 127). */
 void quantize_s8(const float* x, int64_t count, float scale, int8_t* q);
 
 PackedWeightI8 gemm_i8_pack_weight(const int8_t* w, const float* scales, int64_t n, int64_t k);
 
-/** Quantizes (per channel) and packs an fp32 row-major [n, k] weight. */
+/** Quantizes (INT8, per channel) and packs an fp32 row-major [n, k] weight. */
 PackedWeightI8 gemm_i8_pack_float_weight(const float* w, int64_t n, int64_t k);
 
 /** out = epilogue(a_scale * scale[j] * (A8 W8^T)[i, j] + bias[j]), stored as `out` says. Multi-threaded. */

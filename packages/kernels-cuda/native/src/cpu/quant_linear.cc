@@ -9,11 +9,11 @@
 namespace samp::cpu {
 namespace {
 
-/** W rounded to E4M3 with a per-output-channel scale (max|w| / 448), then dequantized. */
-std::vector<float> e4m3_round_per_channel(const float* w, int64_t n, int64_t k) {
+/** W rounded to E4M3 with a per-tensor scale (max|w| / 448), then dequantized. */
+std::vector<float> e4m3_round(const float* w, int64_t n, int64_t k) {
   std::vector<int8_t> codes(static_cast<size_t>(n * k));
   std::vector<float> scales(static_cast<size_t>(n)), out(static_cast<size_t>(n * k));
-  quantize_weight_per_channel(w, n, k, codes.data(), scales.data(), Dtype8::fp8);
+  quantize_weight(w, n, k, codes.data(), scales.data(), Dtype8::fp8);
   for (int64_t j = 0; j < n; ++j) q8_decode_row(codes.data() + j * k, k, scales[j], Dtype8::fp8, out.data() + j * k);
   return out;
 }
@@ -31,7 +31,7 @@ QuantLinear::QuantLinear(const float* w, int64_t n, int64_t k, Dtype8 dtype) : d
   if (dtype == Dtype8::int8) {
     i8_ = gemm_i8_pack_float_weight(w, n, k);
   } else {
-    const std::vector<float> rounded = e4m3_round_per_channel(w, n, k);
+    const std::vector<float> rounded = e4m3_round(w, n, k);
     f8_ = gemm_pack_weight(rounded.data(), n, k);
   }
 }

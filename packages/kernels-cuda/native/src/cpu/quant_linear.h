@@ -1,5 +1,6 @@
 // A Linear layer run on 8-bit inputs: INT8 through gemm_i8 (weights per-channel s8), or FP8 E4M3 emulated
-// (inputs decoded, weights rounded to E4M3 per channel, fp32 GEMM) so the CPU can check the CUDA FP8 path.
+// (inputs decoded, weights rounded to E4M3 with one scale per tensor, fp32 GEMM) so the CPU can check the CUDA FP8
+// path.
 #pragma once
 #include <cstdint>
 #include <vector>

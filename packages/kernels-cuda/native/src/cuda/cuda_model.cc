@@ -1,10 +1,10 @@
-// The encoder on CUDA: weights uploaded once (floats in the model's dtype; the GEMMs of 8-bit layers quantized per
-// output channel), activations in one arena (grown, never allocated per call), padding removed (packed tokens,
-// rounded up to a multiple of 16 rows), and the whole forward for a (batch, seq, rows) bucket captured once as a
-// CUDA graph and replayed. Each layer runs its plan's mode: 8-bit layers follow the CPU backend's numerics
-// (cpu/cpu_layer.cc): the embedding / previous LayerNorm writes a fully-quant layer's input 8-bit, attention writes
-// its context 8-bit, LayerNorm 1 writes the FFN input 8-bit, the FFN1 epilogue applies GELU and writes 8-bit, and
-// the residuals of a fully-quant layer are the 8-bit tensors.
+// The encoder on CUDA: weights uploaded once (floats in the model's dtype; the GEMMs of 8-bit layers quantized as
+// the CPU does: INT8 per output channel, FP8 per tensor), activations in one arena (grown, never allocated per
+// call), padding removed (packed tokens, rounded up to a multiple of 16 rows), and the whole forward for a (batch,
+// seq, rows) bucket captured once as a CUDA graph and replayed. Each layer runs its plan's mode: 8-bit layers follow
+// the CPU backend's numerics (cpu/cpu_layer.cc): the embedding / previous LayerNorm writes a fully-quant layer's
+// input 8-bit, attention writes its context 8-bit, LayerNorm 1 writes the FFN input 8-bit, the FFN1 epilogue
+// applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -148,6 +148,7 @@ class CudaModel final : public Model {
     type_ = put.floats(w.token_type, int64_t{c_.type_vocab} * H, "token_type_embeddings");
     emb_g_ = static_cast<float*>(put.floats(w.emb_ln_g, H, "embeddings.LayerNorm.weight", true));
     emb_b_ = static_cast<float*>(put.floats(w.emb_ln_b, H, "embeddings.LayerNorm.bias", true));
+    if (quantized_) one_ = put.scalar(1.0f);
     SAMP_REQUIRE(static_cast<int32_t>(w.layers.size()) == c_.layers, SAMP_INVALID, "Expected one weight set per layer");
     layers_.clear();
     for (size_t li = 0; li < w.layers.size(); ++li) {
@@ -210,7 +211,6 @@ class CudaModel final : public Model {
       if (quantized_) {
         h8_ = k.take<int8_t>(cap_rows_ * H), ctx8_ = k.take<int8_t>(cap_rows_ * H);
         a8_ = k.take<int8_t>(cap_rows_ * H), f8_ = k.take<int8_t>(cap_rows_ * F);
-        ones_ = k.take<float>(sizeof(float) * cap_rows_);
       }
       ints_ = k.take<int32_t>(sizeof(int32_t) * (4 * cap_rows_ + cap_batch_ + 1));
       hidden_out_ = k.take<float>(sizeof(float) * cap_cells_ * H);
@@ -219,9 +219,6 @@ class CudaModel final : public Model {
       else SAMP_CUDA_CHECK(cudaMemsetAsync(arena_.get(), 0, arena_.size(), stream_));
     }
     if (quantized_) {
-      // the per-row scales of cuBLASLt's FP8 GEMMs: the activation scale is folded into alpha
-      const std::vector<float> ones(static_cast<size_t>(cap_rows_), 1.0f);
-      SAMP_CUDA_CHECK(cudaMemcpy(ones_, ones.data(), sizeof(float) * cap_rows_, cudaMemcpyHostToDevice));
       for (CudaLayer& l : layers_) l.in.data = h8_, l.ctx.data = ctx8_, l.ffn_in.data = a8_, l.ffn_mid.data = f8_;
     }
     host_ints_.reserve(static_cast<size_t>(4 * cap_rows_ + cap_batch_ + 1));
@@ -248,17 +245,18 @@ class CudaModel final : public Model {
 
   // ---- forward ----
   /** An 8-bit GEMM: cuBLASLt for FP8 where it has an algorithm (and the model is fp16), else the own kernel.
-   * cuBLASLt has no E4M3 output with per-channel scales on sm_90: an 8-bit output then goes through fp16 in
-   * `scratch` and one encoding pass. */
+   * FP8 weights have one scale per tensor (alpha[] holds it n times), so cuBLASLt takes the scales as scalars and
+   * writes an 8-bit output in E4M3 itself, with `scratch` as its unread C. Where it refuses an E4M3 output, the
+   * output goes through fp16 in `scratch` and one encoding pass. */
   void gemm8(const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu, void* out_f,
              const Q8Tensor* out_q, const float* out_inv, void* scratch = nullptr) {
     const Q8Store q = out_q ? cuda::q8_store(*out_q) : Q8Store{};
     if (t == Dtype8::fp8 && lt_fp8_ && g.bias16) {
       cuda::LtFp8Gemm x;
-      x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = ones_, x.out_inv_scale = out_inv, x.bias = g.bias16;
-      x.out = out_q ? static_cast<void*>(out_q->data) : out_f;
+      x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = one_, x.out_inv_scale = out_inv, x.bias = g.bias16;
+      x.out = out_q ? static_cast<void*>(out_q->data) : out_f, x.c = scratch;
       x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr;
-      if (gemm_->run_fp8(x, stream_)) return;
+      if ((!out_q || scratch) && gemm_->run_fp8(x, stream_)) return;
       if (out_q && scratch) {
         x.out = scratch, x.out_fp8 = false;
         if (gemm_->run_fp8(x, stream_)) {
@@ -408,7 +406,7 @@ class CudaModel final : public Model {
   int64_t cap_rows_ = 0, cap_batch_ = 0, cap_cells_ = 0;
   void *h_ = nullptr, *ctx_ = nullptr, *a_ = nullptr, *qkv_ = nullptr, *f_ = nullptr;
   int8_t *h8_ = nullptr, *ctx8_ = nullptr, *a8_ = nullptr, *f8_ = nullptr;
-  float* ones_ = nullptr;
+  float* one_ = nullptr;  // cuBLASLt FP8's activation scale: 1, the activation scale is folded into alpha
   int32_t* ints_ = nullptr;
   float *hidden_out_ = nullptr, *pooled_out_ = nullptr;
   cuda::PinnedInts host_ints_;

@@ -80,7 +80,7 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     std::vector<int8_t> a8(static_cast<size_t>(m * k)), w8(static_cast<size_t>(n * k));
     std::vector<float> alpha(static_cast<size_t>(n));
     cpu::quantize_s8(a.f[0].data(), m * k, a.f[2][0], a8.data());
-    cpu::quantize_weight_per_channel(a.f[1].data(), n, k, w8.data(), alpha.data());
+    cpu::quantize_weight(a.f[1].data(), n, k, w8.data(), alpha.data());
     for (float& x : alpha) x *= a.f[2][0];
     const auto* da = static_cast<const int8_t*>(s.bytes(a8.data(), a8.size()));
     const auto* dw = static_cast<const int8_t*>(s.bytes(w8.data(), w8.size()));

@@ -73,7 +73,7 @@ TunedAlgos& tuned_algos() {
 
 }  // namespace
 
-/** What a cached plan computes: operand / output types and the epilogue; fp8 adds per-row (outer vector) scales. */
+/** What a cached plan computes: operand / output types and the epilogue; fp8 adds per-tensor scales. */
 struct PlanSpec {
   cudaDataType_t ab = CUDA_R_16F, d = CUDA_R_16F;
   cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
@@ -90,7 +90,7 @@ struct LtGemm::Impl {
   std::map<std::tuple<int, int, int, bool, int64_t, int64_t, int64_t>, std::unique_ptr<Plan>> plans;
 
   /** The cached plan, or null where cuBLASLt has no algorithm for it (fp8 only; others throw). `pointers` sets
-   * the descriptor's pointer attributes before the heuristic is asked (vector scales need them set). */
+   * the descriptor's pointer attributes before the heuristic is asked. */
   Plan* plan(const PlanSpec& spec, int64_t m, int64_t n, int64_t k,
              const std::function<void(cublasLtMatmulDesc_t)>& pointers = nullptr) {
     const auto key = spec.key(m, n, k);
@@ -105,10 +105,7 @@ struct LtGemm::Impl {
                                                  sizeof spec.epilogue));
     cudaDataType_t c_type = spec.d;
     if (spec.fp8) {
-      // weights scaled per output channel (rows of op(A)), activations per token (columns of B)
-      const cublasLtMatmulMatrixScale_t outer = CUBLASLT_MATMUL_MATRIX_SCALE_OUTER_VEC_32F;
-      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &outer, sizeof outer));
-      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &outer, sizeof outer));
+      // per-tensor scales (the default scale mode), fp16 C and bias
       const cudaDataType_t bias_type = CUDA_R_16F;
       if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
         SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
@@ -146,8 +143,8 @@ struct LtGemm::Impl {
 
   /** Runs out = op(a, w) with the plan's algorithm; on the first call of a plan outside graph capture, picks the
    * fastest candidate (or the bucket's known winner) by timing it on the real operands. */
-  void execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* out, int64_t m, int64_t n,
-               int64_t k, cudaStream_t stream);
+  void execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* c, void* out, int64_t m,
+               int64_t n, int64_t k, cudaStream_t stream);
 };
 
 LtGemm::LtGemm() : impl_(std::make_unique<Impl>()) {
@@ -170,11 +167,11 @@ int current_device() {
 
 }  // namespace
 
-void LtGemm::Impl::execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* out, int64_t m,
-                           int64_t n, int64_t k, cudaStream_t stream) {
-  const float alpha = 1.0f, beta = 0.0f;
+void LtGemm::Impl::execute(const PlanSpec& spec, Plan& p, const void* a, const void* w, void* c, void* out,
+                           int64_t m, int64_t n, int64_t k, cudaStream_t stream) {
+  const float alpha = 1.0f, beta = 0.0f;  // beta 0: C is not read
   auto matmul = [&](const cublasLtMatmulAlgo_t& algo) {
-    return cublasLtMatmul(handle, p.desc, &alpha, w, p.w, a, p.a, &beta, out, p.c, out, p.d, &algo, workspace.get(),
+    return cublasLtMatmul(handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, out, p.d, &algo, workspace.get(),
                           kWorkspace, stream);
   };
   const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.ab), static_cast<int>(spec.d), n, k,
@@ -242,12 +239,14 @@ void LtGemm::run(DType dt, const void* a, const void* w, const void* bias, void*
   Plan& p = *impl_->plan(spec, m, n, k);
   if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
-  impl_->execute(spec, p, a, w, c, m, n, k, stream);
+  impl_->execute(spec, p, a, w, c, c, m, n, k, stream);
   if (exact_gelu) launch_bias_gelu(dt, c, bias, m, n, stream);
 }
 
 bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
   SAMP_REQUIRE(g.m > 0 && g.n > 0 && g.k > 0, SAMP_INVALID, "gemm: sizes must be positive");
+  SAMP_REQUIRE(!g.out_fp8 || (g.c != nullptr && g.c != g.out), SAMP_INVALID,
+               "gemm: an E4M3 output needs a separate fp16 C buffer");
   PlanSpec spec;
   spec.fp8 = true;
   spec.ab = CUDA_R_8F_E4M3;
@@ -267,7 +266,7 @@ bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
   if (!found) return false;
   Plan& p = *found;
   pointers(p.desc);
-  impl_->execute(spec, p, g.a, g.w, g.out, g.m, g.n, g.k, stream);
+  impl_->execute(spec, p, g.a, g.w, g.out_fp8 ? g.c : g.out, g.out, g.m, g.n, g.k, stream);
   return true;
 }
 

@@ -12,14 +12,16 @@ namespace samp::cuda {
 
 enum class GemmEpilogue : int32_t { none = 0, bias = 1, bias_gelu = 2 };
 
-/** An FP8 E4M3 GEMM through cuBLASLt (sm_89+): out = epilogue(w_scale[j] * a_scale[i] * (A W^T)[i, j] + bias[j]),
- * written in fp16, or in E4M3 as out * out_inv_scale (device scalar). Scales are device vectors (per output channel
- * and per row of A); bias fp16. */
+/** An FP8 E4M3 GEMM through cuBLASLt (sm_89+): out = epilogue(w_scale * a_scale * (A W^T) + bias), written in
+ * fp16, or in E4M3 as out * out_inv_scale. The scales are device scalars (per tensor: cuBLASLt writes E4M3 only
+ * with per-tensor scales); bias fp16. An E4M3 output needs `c`, an fp16 buffer of the output's shape that cuBLASLt
+ * takes as its C matrix and does not read (C may not share D's address when their types differ). */
 struct LtFp8Gemm {
   const void *a = nullptr, *w = nullptr;
   const float *w_scale = nullptr, *a_scale = nullptr, *out_inv_scale = nullptr;
   const void* bias = nullptr;
   void* out = nullptr;
+  void* c = nullptr;
   int64_t m = 0, n = 0, k = 0;
   bool gelu = false, out_fp8 = false;
 };

@@ -51,7 +51,7 @@ Gemm8Weights WeightUploader::gemm8(const float* w, const float* bias, int64_t n,
   if (upload_) {
     codes.resize(static_cast<size_t>(n * k));
     alpha.resize(static_cast<size_t>(n));
-    cpu::quantize_weight_per_channel(w, n, k, codes.data(), alpha.data(), type);
+    cpu::quantize_weight(w, n, k, codes.data(), alpha.data(), type);
     for (float& a : alpha) a = in_scale * a;  // the CPU's epilogue scale: a_scale * w_scale[j]
   }
   g.w = static_cast<const int8_t*>(bytes(codes.data(), static_cast<size_t>(n * k)));

@@ -1,6 +1,6 @@
 // Puts a model's host fp32 weights into one device allocation, laid out by a measuring pass (upload = false) and
-// then filled (upload = true): floats in the model's dtype or fp32, and 8-bit GEMM weights quantized per output
-// channel with their epilogue scales.
+// then filled (upload = true): floats in the model's dtype or fp32, and 8-bit GEMM weights quantized (INT8 per output
+// channel, FP8 per tensor) with their epilogue scales.
 #pragma once
 #include <cuda_runtime.h>
 
