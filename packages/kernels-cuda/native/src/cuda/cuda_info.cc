@@ -1,8 +1,29 @@
-// What the CUDA runtime sees: devices and their compute capability, or why none can be used.
+// What the CUDA runtime sees: devices and their compute capability, or why none can be used; the current device's
+// SM count for launch sizes.
+#include <atomic>
+
 #include "cuda/check.h"
 #include "cuda/cuda_api.h"
+#include "cuda/kernels.cuh"
 
 namespace samp {
+
+namespace cuda {
+
+int current_sm_count() {
+  constexpr int kDevices = 64;
+  static std::atomic<int> known[kDevices] = {};
+  int device = 0;
+  SAMP_CUDA_CHECK(cudaGetDevice(&device));
+  if (device >= 0 && device < kDevices && known[device].load(std::memory_order_relaxed) > 0)
+    return known[device].load(std::memory_order_relaxed);
+  int sms = 0;
+  SAMP_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  if (device >= 0 && device < kDevices) known[device].store(sms, std::memory_order_relaxed);
+  return sms;
+}
+
+}  // namespace cuda
 
 CudaInfo cuda_info() {
   CudaInfo info;

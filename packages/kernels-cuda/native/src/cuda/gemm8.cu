@@ -11,6 +11,7 @@
 #include "cuda/async_copy.cuh"
 #include "cuda/check.h"
 #include "cuda/device_math.cuh"
+#include "cuda/kernels.cuh"
 #include "cuda/q8.cuh"
 
 namespace samp::cuda {
@@ -155,13 +156,6 @@ void launch_tiles(const int8_t* a, const int8_t* w, const float* alpha, const fl
                                                                                 static_cast<T*>(out.f), out.q));
 }
 
-int sm_count() {
-  int device = 0, sms = 0;
-  SAMP_CUDA_CHECK(cudaGetDevice(&device));
-  SAMP_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  return sms;
-}
-
 }  // namespace
 
 bool gemm8_supported(Dtype8 type, int cc_major, int cc_minor) {
@@ -179,7 +173,7 @@ void launch_gemm8(Dtype8 type, const int8_t* a, const int8_t* w, const float* al
   SAMP_REQUIRE((out.f != nullptr) != (out.q.data != nullptr), SAMP_INVALID, "gemm8: give one output");
   const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
   // 128-row tiles once they give every SM a block, 64-row tiles for small batches
-  const bool big = ((m + 127) / 128) * ((n + kBN - 1) / kBN) >= sm_count();
+  const bool big = ((m + 127) / 128) * ((n + kBN - 1) / kBN) >= current_sm_count();
   if (type == Dtype8::fp8) {
     if (big) launch_tiles<true, 128>(a, w, alpha, bias, mi, ni, ki, gelu, out, stream);
     else launch_tiles<true, 64>(a, w, alpha, bias, mi, ni, ki, gelu, out, stream);

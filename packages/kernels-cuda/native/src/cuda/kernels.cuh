@@ -10,6 +10,9 @@
 
 namespace samp::cuda {
 
+/** The current device's number of SMs (for launch sizes; cached per device). */
+int current_sm_count();
+
 /** dst[i] = (dtype) src[i]. */
 void launch_convert_from_f32(DType dt, const float* src, void* dst, int64_t n, cudaStream_t stream);
 /** q.data[i] = 8-bit encoding of x[i] (fp16 / bf16, n a multiple of 8): only where the producer (cuBLASLt) cannot

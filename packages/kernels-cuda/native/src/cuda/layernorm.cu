@@ -1,4 +1,5 @@
-// Residual add + LayerNorm (the GEMM before it already added its bias), and bias + GELU for fp32 layers.
+// Residual add + LayerNorm (the GEMM before it already added its bias), and bias + GELU for fp32 layers. BERT
+// widths go to the row kernel of layernorm_q8.cu; the kernels here take other widths.
 #include "cuda/check.h"
 #include "cuda/kernels.cuh"
 #include "cuda/layernorm.cuh"
@@ -43,53 +44,6 @@ __global__ void add_layernorm_warp_kernel(T* x, const T* residual, int64_t token
   warp_layernorm_store<T>(v, hidden, gamma, beta, eps, row, dst >= 0 ? out + int64_t{dst} * hidden : nullptr);
 }
 
-/** A warp per row with 16-byte loads and stores (rows of a multiple of 16 bytes, up to 1024 values); each lane
- * holds kVecs vectors, so registers match the row length. */
-template <typename T, int kVecs>
-__global__ void add_layernorm_vec_kernel(T* x, const T* residual, int64_t tokens, const float* gamma,
-                                         const float* beta, int64_t hidden, float eps) {
-  constexpr int kVec = 16 / sizeof(T);
-  const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
-  if (t >= tokens) return;
-  const int lane = threadIdx.x & 31;
-  T* row = x + t * hidden;
-  const T* res = residual + t * hidden;
-  float v[kVecs * kVec];
-  float sum = 0.0f;
-#pragma unroll
-  for (int vi = 0; vi < kVecs; ++vi) {
-    const int64_t col = (int64_t{lane} + 32 * vi) * kVec;
-    uint4 a = make_uint4(0, 0, 0, 0), b = make_uint4(0, 0, 0, 0);
-    if (col < hidden) a = *reinterpret_cast<const uint4*>(row + col), b = *reinterpret_cast<const uint4*>(res + col);
-    const T* av = reinterpret_cast<const T*>(&a);
-    const T* bv = reinterpret_cast<const T*>(&b);
-#pragma unroll
-    for (int e = 0; e < kVec; ++e) sum += (v[vi * kVec + e] = to_f32<T>(av[e]) + to_f32<T>(bv[e]));
-  }
-  const float mean = warp_sum(sum) / static_cast<float>(hidden);
-  float q = 0.0f;
-#pragma unroll
-  for (int vi = 0; vi < kVecs; ++vi) {
-    const bool in = (int64_t{lane} + 32 * vi) * kVec < hidden;
-#pragma unroll
-    for (int e = 0; e < kVec; ++e) {
-      const float d = in ? v[vi * kVec + e] - mean : 0.0f;
-      q += d * d;
-    }
-  }
-  const float inv = rsqrtf(warp_sum(q) / static_cast<float>(hidden) + eps);
-#pragma unroll
-  for (int vi = 0; vi < kVecs; ++vi) {
-    const int64_t col = (int64_t{lane} + 32 * vi) * kVec;
-    if (col >= hidden) continue;
-    uint4 o;
-    T* ov = reinterpret_cast<T*>(&o);
-#pragma unroll
-    for (int e = 0; e < kVec; ++e) ov[e] = from_f32<T>((v[vi * kVec + e] - mean) * inv * gamma[col + e] + beta[col + e]);
-    *reinterpret_cast<uint4*>(row + col) = o;
-  }
-}
-
 template <typename T>
 __global__ void bias_gelu_kernel(T* x, const T* bias, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
@@ -99,6 +53,15 @@ __global__ void bias_gelu_kernel(T* x, const T* bias, int64_t rows, int64_t cols
   }
 }
 
+bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+/** Whether launch_add_layernorm_q8's row kernel takes this LayerNorm (widths of a multiple of 8 up to 1024, every
+ * pointer 16-byte aligned); the kernels above take the rest. */
+bool rows_kernel_fits(const void* x, const void* residual, const float* gamma, const float* beta, int64_t hidden) {
+  return hidden % 8 == 0 && hidden <= 1024 && aligned16(x) && aligned16(residual) && aligned16(gamma) &&
+         aligned16(beta);
+}
+
 }  // namespace
 
 // ---- launchers ----
@@ -106,25 +69,12 @@ void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t token
                           const float* beta, int64_t hidden, float eps, cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "layernorm: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "layernorm: bad token count");
-  const unsigned warp_grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
-  const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0 && reinterpret_cast<uintptr_t>(residual) % 16 == 0 &&
-                       (hidden * static_cast<int64_t>(dtype_size(dt))) % 16 == 0;
-  if (hidden <= 32 * kWarpNormPer && aligned) {
-    SAMP_DISPATCH_DTYPE(dt, T, {
-      constexpr int vec = 16 / sizeof(T);
-      const int vecs = static_cast<int>((hidden + 32 * vec - 1) / (32 * vec));
-      auto kernel = vecs <= 1 ? add_layernorm_vec_kernel<T, 1>
-                  : vecs == 2 ? add_layernorm_vec_kernel<T, 2>
-                  : vecs == 3 ? add_layernorm_vec_kernel<T, 3>
-                  : vecs <= 4 ? add_layernorm_vec_kernel<T, 4>
-                  : vecs <= 6 ? add_layernorm_vec_kernel<T, 6>
-                              : add_layernorm_vec_kernel<T, 8>;
-      kernel<<<warp_grid, 32 * kWarpNormRows, 0, stream>>>(static_cast<T*>(x), static_cast<const T*>(residual), tokens,
-                                                           gamma, beta, hidden, eps);
-    });
-    SAMP_CUDA_LAUNCHED();
+  if (rows_kernel_fits(x, residual, gamma, beta, hidden)) {
+    launch_add_layernorm_q8(dt, x, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{}, nullptr, nullptr,
+                            stream);
     return;
   }
+  const unsigned warp_grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   if (hidden <= 32 * kWarpNormPer) {
     const unsigned grid = warp_grid;
     SAMP_DISPATCH_DTYPE(dt, T,
@@ -143,6 +93,11 @@ void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_
                                  const float* beta, int64_t hidden, float eps, const int32_t* source, float* out,
                                  cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= 32 * kWarpNormPer, SAMP_UNSUPPORTED, "layernorm+unpack: hidden size above 1024");
+  if (rows_kernel_fits(x, residual, gamma, beta, hidden)) {
+    launch_add_layernorm_q8(dt, x, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{}, source, out,
+                            stream);
+    return;
+  }
   const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   SAMP_DISPATCH_DTYPE(dt, T,
                       add_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
