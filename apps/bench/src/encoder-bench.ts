@@ -1,7 +1,7 @@
 // BERT-base-shaped encoder (12 layers, hidden 768, 12 heads, FFN 3072, random weights): median ms per
 // device-side forward at the benchmark grid's (batch, seq) points, all tokens valid. 8-bit plans are written
-// MODE:DTYPE8 (e.g. fully-quant:fp8; a third part `mma` runs FP8 on the own kernels instead of cuBLASLt),
-// calibrated on random tokens on the cpu (max clips; timing only).
+// MODE:DTYPE8 (e.g. fully-quant:fp8; a third part `mma` runs FP8 on the own kernels instead of cuBLASLt, `exact`
+// on cuBLASLt without fast accumulation), calibrated on random tokens on the cpu (max clips; timing only).
 // Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32,fully-quant:int8] [--points 1x32,1x128]
 //        [--iters N]
 import { writeFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const calibrated = () => (calibration ??= randomCalibration(shape, weights, 128)
 for (const precision of precisions) {
   const [mode, dtype8, kernel] = precision.split(':') as [string, 'int8' | 'fp8' | undefined, string | undefined];
   process.env.SAMP_CUDA_FP8_LT = kernel === 'mma' ? '0' : '1';
+  process.env.SAMP_CUDA_FP8_FAST_ACCUM = kernel === 'exact' ? '0' : '1';
   const enc = dtype8
     ? Encoder.fromWeights(shape, weights, { device, precision: { default: mode as 'fully-quant', dtype8 }, calibration: calibrated() })
     : Encoder.fromWeights(shape, weights, { device, precision: mode as 'fp16' });

@@ -4,13 +4,14 @@
 // cuBLASLt accepts in the heuristic and then refuses to run. For E4M3 outputs the first element is read back and
 // compared with the value the inputs give. A diagnostic for the CUDA backend's FP8 path (cuda/gemm_lt.cc). Build
 // and run on the GPU machine:
-//   nvcc -O2 -std=c++17 tools/gpu/probe/lt_fp8_probe.cc -lcublasLt -o /tmp/probe && /tmp/probe [m n k]
+//   nvcc -O2 -std=c++17 tools/gpu/probe/lt_fp8_probe.cc -lcublasLt -o /tmp/probe && /tmp/probe [--fast] [m n k]
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 namespace {
@@ -31,7 +32,7 @@ float e4m3_value(unsigned char b) {
 }
 
 struct Case {
-  bool fp8, outer;
+  bool fp8, outer, fast_accum;
   cudaDataType_t c, d;
   cublasLtEpilogue_t epilogue;
 };
@@ -51,6 +52,8 @@ void run_case(cublasLtHandle_t h, const Case& cs, int64_t m, int64_t n, int64_t 
   cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &cs.epilogue, sizeof cs.epilogue);
   const cudaDataType_t ab = cs.fp8 ? CUDA_R_8F_E4M3 : CUDA_R_16F;
   if (cs.fp8) {
+    const int8_t fast = cs.fast_accum ? 1 : 0;
+    cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast);
     if (cs.outer) {
       const cublasLtMatmulMatrixScale_t outer = CUBLASLT_MATMUL_MATRIX_SCALE_OUTER_VEC_32F;
       cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &outer, sizeof outer);
@@ -120,9 +123,10 @@ void run_case(cublasLtHandle_t h, const Case& cs, int64_t m, int64_t n, int64_t 
     const double want = cs.epilogue == CUBLASLT_EPILOGUE_GELU_BIAS ? 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))) : x;
     std::snprintf(check, sizeof check, "  D[0] %.4f want %.4f", e4m3_value(first), want);
   }
-  std::printf("%5lld x %5lld x %5lld  %-4s %-6s C %-4s D %-4s %-9s heuristic %-26s algos %d ran %d %s  %s%.4f ms  %.0f TFLOP/s%s\n",
+  std::printf("%5lld x %5lld x %5lld  %-4s %-6s %-5s C %-4s D %-4s %-9s heuristic %-26s algos %d ran %d %s  %s%.4f ms  %.0f TFLOP/s%s\n",
               (long long)m, (long long)n, (long long)k, cs.fp8 ? "fp8" : "fp16",
-              cs.fp8 ? (cs.outer ? "vector" : "scalar") : "-", type_name(cs.c), type_name(cs.d),
+              cs.fp8 ? (cs.outer ? "vector" : "scalar") : "-", cs.fast_accum ? "fast" : "exact", type_name(cs.c),
+              type_name(cs.d),
               epilogue_name(cs.epilogue), cublasLtGetStatusName(st), got, runs, fail, best < 0 ? "n/a " : "", best,
               best > 0 ? 2.0 * m * n * k / best / 1e9 : 0.0, check);
   cublasLtMatmulPreferenceDestroy(pref);
@@ -143,6 +147,9 @@ void* device_alloc(size_t bytes) {
 
 int main(int argc, char** argv) {
   std::vector<std::vector<int64_t>> shapes;
+  // --fast: only the backend's FP8 forms, with exact and with fast accumulation (CUBLASLT_MATMUL_DESC_FAST_ACCUM)
+  const bool fast_only = argc > 1 && std::string(argv[1]) == "--fast";
+  if (fast_only) --argc, ++argv;
   if (argc > 3) {
     shapes.push_back({std::atoll(argv[1]), std::atoll(argv[2]), std::atoll(argv[3])});
   } else {
@@ -178,11 +185,19 @@ int main(int argc, char** argv) {
   const cublasLtEpilogue_t epilogues[] = {CUBLASLT_EPILOGUE_DEFAULT, CUBLASLT_EPILOGUE_BIAS, CUBLASLT_EPILOGUE_GELU_BIAS};
   for (const auto& s : shapes) {
     const int64_t m = s[0], n = s[1], k = s[2];
-    for (auto ep : epilogues) run_case(h, {false, false, CUDA_R_16F, CUDA_R_16F, ep}, m, n, k, b);
+    for (auto ep : epilogues) run_case(h, {false, false, false, CUDA_R_16F, CUDA_R_16F, ep}, m, n, k, b);
+    if (fast_only) {
+      // per-tensor scales, the backend's two output forms, exact and fast accumulation
+      for (bool fast : {false, true}) {
+        run_case(h, {true, false, fast, CUDA_R_16F, CUDA_R_16F, CUBLASLT_EPILOGUE_BIAS}, m, n, k, b);
+        run_case(h, {true, false, fast, CUDA_R_16F, CUDA_R_8F_E4M3, CUBLASLT_EPILOGUE_GELU_BIAS}, m, n, k, b);
+      }
+      continue;
+    }
     for (bool outer : {true, false}) {
-      for (auto ep : epilogues) run_case(h, {true, outer, CUDA_R_16F, CUDA_R_16F, ep}, m, n, k, b);
+      for (auto ep : epilogues) run_case(h, {true, outer, false, CUDA_R_16F, CUDA_R_16F, ep}, m, n, k, b);
       for (cudaDataType_t c : {CUDA_R_16F, CUDA_R_16BF})
-        for (auto ep : epilogues) run_case(h, {true, outer, c, CUDA_R_8F_E4M3, ep}, m, n, k, b);
+        for (auto ep : epilogues) run_case(h, {true, outer, false, c, CUDA_R_8F_E4M3, ep}, m, n, k, b);
     }
   }
   cublasLtDestroy(h);

@@ -60,6 +60,7 @@ class CudaModel final : public Model {
     gemm_ = std::make_unique<cuda::LtGemm>();
     use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
     lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
+    fp8_fast_accum_ = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
     for (const LayerPlan& p : plan) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
     layout_weights(measure, w, plan, false);
@@ -255,7 +256,7 @@ class CudaModel final : public Model {
       cuda::LtFp8Gemm x;
       x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = one_, x.out_inv_scale = out_inv, x.bias = g.bias16;
       x.out = out_q ? static_cast<void*>(out_q->data) : out_f, x.c = scratch;
-      x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr;
+      x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr, x.fast_accum = fp8_fast_accum_;
       if ((!out_q || scratch) && gemm_->run_fp8(x, stream_)) return;
       if (out_q && scratch) {
         x.out = scratch, x.out_fp8 = false;
@@ -392,6 +393,7 @@ class CudaModel final : public Model {
   ModelConfig c_;
   DType dt_;
   bool lt_fp8_ = false;
+  bool fp8_fast_accum_ = true;  // cuBLASLt FP8 GEMMs with fast accumulation (SAMP_CUDA_FP8_FAST_ACCUM=0: exact)
   bool quantized_ = false;
   int32_t device_;
   cudaStream_t stream_ = nullptr;

@@ -59,11 +59,11 @@ int64_t m_bucket(int64_t m) {
   return b;
 }
 
-/** The fastest algorithm found per (device, operand type, output type, n, k, epilogue, m bucket), shared by
- * every model. */
+/** The fastest algorithm found per (device, operand type, output type, variant, n, k, epilogue, m bucket), shared
+ * by every model. */
 struct TunedAlgos {
   std::mutex mutex;
-  std::map<std::tuple<int, int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
+  std::map<std::tuple<int, int, int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
 };
 
 TunedAlgos& tuned_algos() {
@@ -73,13 +73,15 @@ TunedAlgos& tuned_algos() {
 
 }  // namespace
 
-/** What a cached plan computes: operand / output types and the epilogue; fp8 adds per-tensor scales. */
+/** What a cached plan computes: operand / output types and the epilogue; fp8 adds per-tensor scales and, with
+ * fast_accum, cuBLASLt's fast accumulation. */
 struct PlanSpec {
   cudaDataType_t ab = CUDA_R_16F, d = CUDA_R_16F;
   cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
-  bool fp8 = false;
+  bool fp8 = false, fast_accum = false;
+  int variant() const { return fp8 ? (fast_accum ? 2 : 1) : 0; }
   auto key(int64_t m, int64_t n, int64_t k) const {
-    return std::make_tuple(static_cast<int>(ab), static_cast<int>(d), static_cast<int>(epilogue), fp8, m, n, k);
+    return std::make_tuple(static_cast<int>(ab), static_cast<int>(d), static_cast<int>(epilogue), variant(), m, n, k);
   }
 };
 
@@ -87,7 +89,7 @@ struct LtGemm::Impl {
   cublasLtHandle_t handle = nullptr;
   DeviceBuffer workspace;
   std::mutex mutex;
-  std::map<std::tuple<int, int, int, bool, int64_t, int64_t, int64_t>, std::unique_ptr<Plan>> plans;
+  std::map<std::tuple<int, int, int, int, int64_t, int64_t, int64_t>, std::unique_ptr<Plan>> plans;
 
   /** The cached plan, or null where cuBLASLt has no algorithm for it (fp8 only; others throw). `pointers` sets
    * the descriptor's pointer attributes before the heuristic is asked. */
@@ -106,6 +108,8 @@ struct LtGemm::Impl {
     cudaDataType_t c_type = spec.d;
     if (spec.fp8) {
       // per-tensor scales (the default scale mode), fp16 C and bias
+      const int8_t fast = spec.fast_accum ? 1 : 0;
+      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
       const cudaDataType_t bias_type = CUDA_R_16F;
       if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
         SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
@@ -174,8 +178,8 @@ void LtGemm::Impl::execute(const PlanSpec& spec, Plan& p, const void* a, const v
     return cublasLtMatmul(handle, p.desc, &alpha, w, p.w, a, p.a, &beta, c, p.c, out, p.d, &algo, workspace.get(),
                           kWorkspace, stream);
   };
-  const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.ab), static_cast<int>(spec.d), n, k,
-                                         static_cast<int>(spec.epilogue), m_bucket(m));
+  const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.ab), static_cast<int>(spec.d),
+                                         spec.variant(), n, k, static_cast<int>(spec.epilogue), m_bucket(m));
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   SAMP_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
   if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {
@@ -249,6 +253,7 @@ bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
                "gemm: an E4M3 output needs a separate fp16 C buffer");
   PlanSpec spec;
   spec.fp8 = true;
+  spec.fast_accum = g.fast_accum;
   spec.ab = CUDA_R_8F_E4M3;
   spec.d = g.out_fp8 ? CUDA_R_8F_E4M3 : CUDA_R_16F;
   spec.epilogue = g.gelu ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_BIAS;

@@ -24,6 +24,9 @@ struct LtFp8Gemm {
   void* c = nullptr;
   int64_t m = 0, n = 0, k = 0;
   bool gelu = false, out_fp8 = false;
+  /** cuBLASLt's fast accumulation (CUBLASLT_MATMUL_DESC_FAST_ACCUM): the tensor cores' own accumulator instead of
+   * periodic promotion to fp32; 10-20 % faster at BERT-base shapes on an H100, slightly less exact. */
+  bool fast_accum = false;
 };
 
 class LtGemm {
