@@ -53,13 +53,11 @@ __global__ void bias_gelu_kernel(T* x, const T* bias, int64_t rows, int64_t cols
   }
 }
 
-bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-
-/** Whether launch_add_layernorm_q8's row kernel takes this LayerNorm (widths of a multiple of 8 up to 1024, every
- * pointer 16-byte aligned); the kernels above take the rest. */
+/** Whether launch_add_layernorm_q8's row kernel takes this LayerNorm (its widths, every pointer 16-byte aligned);
+ * the kernels above take the rest. */
 bool rows_kernel_fits(const void* x, const void* residual, const float* gamma, const float* beta, int64_t hidden) {
-  return hidden % 8 == 0 && hidden <= 1024 && aligned16(x) && aligned16(residual) && aligned16(gamma) &&
-         aligned16(beta);
+  return row_kernel_width(hidden) && aligned_to(x, 16) && aligned_to(residual, 16) && aligned_to(gamma, 16) &&
+         aligned_to(beta, 16);
 }
 
 }  // namespace
@@ -74,9 +72,8 @@ void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t token
                             stream);
     return;
   }
-  const unsigned warp_grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   if (hidden <= 32 * kWarpNormPer) {
-    const unsigned grid = warp_grid;
+    const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
     SAMP_DISPATCH_DTYPE(dt, T,
                         add_layernorm_warp_kernel<T><<<grid, 32 * kWarpNormRows, 0, stream>>>(
                             static_cast<T*>(x), static_cast<const T*>(residual), tokens, gamma, beta, hidden, eps));

@@ -1,5 +1,7 @@
 // Block-wide LayerNorm of one row held in registers (kPer values per thread), two-pass like PyTorch.
 #pragma once
+#include <cstdint>
+
 #include "cuda/device_math.cuh"
 #include "cuda/q8.cuh"
 
@@ -7,6 +9,13 @@ namespace samp::cuda {
 
 constexpr int kNormThreads = 256;
 constexpr int kNormPer = 32;  // rows up to 8192 values
+
+/** Whether the residual-add row kernel of layernorm_q8.cu takes rows of this width: a multiple of 8, at most 1024
+ * (every BERT width). */
+inline bool row_kernel_width(int64_t hidden) { return hidden % 8 == 0 && hidden <= 1024; }
+
+/** p is a multiple of `bytes` (null counts as aligned). */
+inline bool aligned_to(const void* p, uintptr_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
 
 /** v holds row[threadIdx.x + i * blockDim.x] for i < kNormPer (0 beyond n); writes the normalized row to out. */
 template <typename T>

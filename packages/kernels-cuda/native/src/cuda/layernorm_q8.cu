@@ -125,16 +125,15 @@ void launch_chunks(int chunks, unsigned grid, cudaStream_t stream, const T* x, c
 void launch_add_layernorm_q8(DType dt, const void* x, const void* residual, const Q8Load& residual8, int64_t tokens,
                              const float* gamma, const float* beta, int64_t hidden, float eps, void* y,
                              const Q8Store& q, const int32_t* source, float* unpacked, cudaStream_t stream) {
-  SAMP_REQUIRE(hidden % kChunk == 0 && hidden <= 32 * 4 * kChunk, SAMP_UNSUPPORTED,
+  SAMP_REQUIRE(row_kernel_width(hidden), SAMP_UNSUPPORTED,
                "8-bit layers on cuda need a hidden size that is a multiple of 8 and at most 1024, not " +
                    std::to_string(hidden));
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "layernorm: bad token count");
   SAMP_REQUIRE((residual != nullptr) != (residual8.data != nullptr), SAMP_INVALID, "layernorm: give one residual");
   SAMP_REQUIRE((source == nullptr) == (unpacked == nullptr), SAMP_INVALID, "layernorm: unpacking needs both pointers");
-  auto aligned = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
-  SAMP_REQUIRE(aligned(x) && aligned(residual) && aligned(y) && aligned(gamma) && aligned(beta) &&
-                   aligned(unpacked) && reinterpret_cast<uintptr_t>(residual8.data) % 8 == 0 &&
-                   reinterpret_cast<uintptr_t>(q.data) % 8 == 0,
+  SAMP_REQUIRE(aligned_to(x, 16) && aligned_to(residual, 16) && aligned_to(y, 16) && aligned_to(gamma, 16) &&
+                   aligned_to(beta, 16) && aligned_to(unpacked, 16) && aligned_to(residual8.data, 8) &&
+                   aligned_to(q.data, 8),
                SAMP_INVALID, "layernorm: tensors must be 16-byte aligned (8-byte for 8-bit ones)");
   const int chunks = static_cast<int>(hidden / (32 * kChunk) + (hidden % (32 * kChunk) ? 1 : 0));
   const int64_t row_blocks = (tokens + kWarpNormRows - 1) / kWarpNormRows;
