@@ -41,7 +41,7 @@ function quantWeight(w: Float32Array, n: number, k: number, dtype: Dtype8): { co
     return amax;
   };
   let tensorMax = 0;
-  for (let j = 0; j < n; j++) tensorMax = Math.max(tensorMax, rowMax(j));
+  if (dtype === 'fp8') for (let j = 0; j < n; j++) tensorMax = Math.max(tensorMax, rowMax(j));
   for (let j = 0; j < n; j++) {
     const amax = dtype === 'fp8' ? tensorMax : rowMax(j);
     const s = amax > 0 ? f(amax / MAX[dtype]) : 1;
