@@ -51,7 +51,8 @@ export function opCases(): OpCase[] {
       });
     }
   }
-  for (const [tokens, hidden] of [[5, 256], [37, 768], [64, 1000]] as const) {
+  // widths of the row kernels (a multiple of 8, at most 1024) and one of the other kernels
+  for (const [tokens, hidden] of [[5, 256], [37, 768], [64, 1000], [9, 36]] as const) {
     const vocab = 50, positions = 64, types = 2;
     const ids = Int32Array.from({ length: tokens }, () => Math.floor(next() * vocab));
     const tys = Int32Array.from({ length: tokens }, () => Math.floor(next() * types));
@@ -78,6 +79,18 @@ export function opCases(): OpCase[] {
       },
       tolerance: half,
     });
+    if (hidden % 8 !== 0) continue;  // the x bias is added by the row kernel only
+    cases.push({
+      name: `add_layernorm ${tokens}x${hidden} with the x bias`,
+      call: {
+        op: 'add_layernorm',
+        f: [randomArray(next, tokens * hidden, 3), randomArray(next, tokens * hidden), randomArray(next, hidden),
+          randomArray(next, hidden), randomArray(next, hidden, 2)],
+        dims: [tokens, hidden],
+        eps: 1e-12,
+      },
+      tolerance: half,
+    });
   }
   for (const [lengths, heads, d] of [[[1, 7, 64], 2, 64], [[130, 3, 65], 4, 64], [[20, 9], 3, 32], [[5, 33], 2, 24]] as const) {
     const offsets = offsetsOf([...lengths]);
@@ -88,16 +101,33 @@ export function opCases(): OpCase[] {
       tolerance: { fp32: 1e-4, fp16: 1e-2, bf16: 6e-2 },
     });
   }
-  {
-    const offsets = offsetsOf([3, 1, 5]);
-    const hidden = 96;
+  // the QKV bias added by attention (the key bias cancels in the softmax where the tensor-core kernel drops it)
+  for (const [lengths, heads, d] of [[[1, 7, 64], 2, 64], [[130, 3, 65], 4, 64], [[5, 33], 2, 24]] as const) {
+    const offsets = offsetsOf([...lengths]);
+    const tokens = offsets[offsets.length - 1]!;
     cases.push({
-      name: 'pooler 3 sequences, width 96',
+      name: `attention lengths ${lengths.join(',')} heads ${heads} d ${d} with the qkv bias`,
+      call: {
+        op: 'attention',
+        f: [randomArray(next, tokens * 3 * heads * d, 2), randomArray(next, 3 * heads * d, 1)],
+        i: [offsets],
+        dims: [lengths.length, heads, d],
+      },
+      tolerance: { fp32: 1e-4, fp16: 1.5e-2, bf16: 8e-2 },
+    });
+  }
+  // widths that take the staged kernel (a multiple of 8) and the scalar one; more than one group of 8 sequences
+  const eleven = [2, 1, 4, 3, 1, 1, 2, 5, 1, 2, 3];
+  for (const [lengths, hidden] of [[[3, 1, 5], 96], [eleven, 256], [eleven, 36]] as const) {
+    const offsets = offsetsOf([...lengths]);
+    const tokens = offsets[offsets.length - 1]!;
+    cases.push({
+      name: `pooler ${lengths.length} sequences, width ${hidden}`,
       call: {
         op: 'pooler',
-        f: [randomArray(next, 9 * hidden), randomArray(next, hidden * hidden, 0.1), randomArray(next, hidden)],
+        f: [randomArray(next, tokens * hidden), randomArray(next, hidden * hidden, 0.1), randomArray(next, hidden)],
         i: [offsets],
-        dims: [3, hidden],
+        dims: [lengths.length, hidden],
       },
       tolerance: { fp32: 1e-5, fp16: 1e-2, bf16: 5e-2 },
     });
@@ -137,7 +167,7 @@ export function referenceOp(call: OpCall): Float32Array {
       const row = new Float64Array(h);
       for (let j = 0; j < h; j++) {
         row[j] = call.op === 'add_layernorm'
-          ? f[0]![t * h + j]! + f[1]![t * h + j]!
+          ? f[0]![t * h + j]! + f[1]![t * h + j]! + (f[4]?.[j] ?? 0)
           : f[0]![i[0]![t]! * h + j]! + f[1]![i[2]![t]! * h + j]! + f[2]![i[1]![t]! * h + j]!;
       }
       const [g, b] = call.op === 'add_layernorm' ? [f[2]!, f[3]!] : [f[3]!, f[4]!];
@@ -147,7 +177,8 @@ export function referenceOp(call: OpCall): Float32Array {
   }
   if (call.op === 'attention') {
     const [batch, heads, hd] = d as [number, number, number];
-    const offsets = i[0]!, qkv = f[0]!, hidden = heads * hd;
+    const offsets = i[0]!, hidden = heads * hd;
+    const qkv = f[1] ? f[0]!.map((x, j) => x + f[1]![j % (3 * hidden)]!) : f[0]!;
     const out = new Float32Array(offsets[batch]! * hidden);
     for (let b = 0; b < batch; b++) {
       const first = offsets[b]!, len = offsets[b + 1]! - first;

@@ -77,15 +77,19 @@ int64_t op_args_validate(const OpArgs& a) {
     dims(2);
     const int64_t t = a.dims[0], h = a.dims[1];
     operands(4, 0);
+    SAMP_REQUIRE(a.f.size() <= 5, SAMP_INVALID, "Wrong operand count for add_layernorm");
     need(a.f[0], t * h, "x"), need(a.f[1], t * h, "residual"), need(a.f[2], h, "gamma"), need(a.f[3], h, "beta");
+    if (a.f.size() == 5) need(a.f[4], h, "x bias");
     return t * h;
   }
   if (a.op == "attention") {
     dims(3);
     const int64_t b = a.dims[0], heads = a.dims[1], d = a.dims[2];
     operands(1, 1);
+    SAMP_REQUIRE(a.f.size() <= 2, SAMP_INVALID, "Wrong operand count for attention");
     const int64_t tokens = static_cast<int64_t>(a.f[0].size()) / (3 * heads * d);
     need(a.f[0], tokens * 3 * heads * d, "qkv");
+    if (a.f.size() == 2) need(a.f[1], 3 * heads * d, "qkv bias");
     need_offsets(a.i[0], b, tokens);
     return tokens * heads * d;
   }

@@ -12,8 +12,8 @@ namespace samp {
  *                       a quantized per tensor with a_scale, w per output channel; fp32 out
  *  embedding_layernorm  dims {tokens, hidden}                i {ids, types, positions}
  *                                                            f {word, position, type, gamma, beta}   eps
- *  add_layernorm        dims {tokens, hidden}                f {x, residual, gamma, beta}            eps
- *  attention            dims {batch, heads, head_dim}        f {qkv}  i {offsets}
+ *  add_layernorm        dims {tokens, hidden}                f {x, residual, gamma, beta, x_bias?}  eps
+ *  attention            dims {batch, heads, head_dim}        f {qkv, qkv_bias?}  i {offsets}
  *  pooler               dims {batch, hidden}                 f {hidden, w, bias}  i {offsets}
  */
 struct OpArgs {

@@ -31,9 +31,14 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
                                  out.data());
   } else if (a.op == "add_layernorm") {
     out = a.f[0];
+    if (a.f.size() == 5)  // the x bias
+      for (size_t j = 0; j < out.size(); ++j) out[j] += a.f[4][j % a.f[4].size()];
     cpu::cpu_add_layernorm(out.data(), a.f[1].data(), a.dims[0], a.f[2].data(), a.f[3].data(), a.dims[1], a.eps);
   } else if (a.op == "attention") {
-    cpu::cpu_attention(a.f[0].data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
+    std::vector<float> qkv = a.f[0];
+    if (a.f.size() == 2)  // the QKV bias
+      for (size_t j = 0; j < qkv.size(); ++j) qkv[j] += a.f[1][j % a.f[1].size()];
+    cpu::cpu_attention(qkv.data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
   } else if (a.op == "pooler") {
     const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[1]);
     cpu::cpu_pooler(a.f[0].data(), a.i[0].data(), a.dims[0], a.dims[1], w, a.f[2].data(), out.data());

@@ -1,10 +1,15 @@
 // Fused multi-head self-attention over packed (padding-free) sequences, reading the QKV GEMM's output directly.
 // fp16/bf16 with head size 64: tensor cores (mma.sync m16n8k16), flash-style online softmax over 64-key tiles with
-// scores and output in registers, so any length runs in fixed shared memory. Otherwise: a warp per query on CUDA cores (fp32 and other head sizes).
+// scores and output in registers, so any length runs in fixed shared memory; the output tile is staged in shared
+// memory and written in 16-byte rows. Otherwise: a warp per query on CUDA cores (fp32 and other head sizes).
+// The QKV bias may be left to this kernel (the GEMM then runs without an epilogue): the query bias is added to the
+// queries, the value bias to the output (each row of probabilities sums to 1), and the key bias is dropped: it adds
+// q . b_k to every score of query q, which the softmax cancels.
 #include "cuda/async_copy.cuh"
 #include "cuda/check.h"
 #include "cuda/device_math.cuh"
 #include "cuda/kernels.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/q8.cuh"
 
 namespace samp::cuda {
@@ -13,15 +18,21 @@ namespace {
 constexpr int kD = 64;       // head size of the tensor-core path
 constexpr int kTile = 64;    // queries per block, keys per tile
 constexpr int kWarps = 4;    // 16 query rows each
+constexpr int kThreads = kWarps * 32;
 constexpr int kLdh = kD + 8; // padded row of 16-bit values: fragment loads are free of bank conflicts
+constexpr int kLdq = kD + 16;  // padded row of the 8-bit output staging, in bytes (16-byte aligned rows)
+
+/** What the tensor-core kernel writes: the context in the model's dtype, or 8-bit for the next GEMM. */
+enum class CtxOut { dtype, int8, fp8 };
 
 // ---- kernels ----
 /** Starts copying a kTile x kD tile to shared memory without going through registers (cp.async, 16 bytes per
  * copy); rows past the sequence are zero-filled. Completion: cp_async_commit / cp_async_wait. */
 template <typename T>
 __device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, int64_t first, int len, int row0, T* dst) {
-  for (int v = threadIdx.x; v < kTile * kD / 8; v += blockDim.x) {
-    const int r = v / (kD / 8), c = (v % (kD / 8)) * 8;
+#pragma unroll
+  for (int i = 0; i < kTile * kD / 8 / kThreads; ++i) {
+    const int v = threadIdx.x + i * kThreads, r = v / (kD / 8), c = (v % (kD / 8)) * 8;
     const bool in = row0 + r < len;
     const T* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
     cp_async16(smem_addr(dst + r * kLdh + c), src, in);
@@ -79,15 +90,43 @@ __device__ __forceinline__ float fast_exp2(float x) {
   return y;
 }
 
+/** Two 16-bit values packed in a register, widened to fp32. */
+template <typename T>
+__device__ __forceinline__ float2 unpack2(uint32_t v);
+template <>
+__device__ __forceinline__ float2 unpack2<__half>(uint32_t v) {
+  return __half22float2(*reinterpret_cast<const __half2*>(&v));
+}
+template <>
+__device__ __forceinline__ float2 unpack2<__nv_bfloat16>(uint32_t v) {
+  return __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&v));
+}
+
+/** Two output values of one row, encoded and packed for the staging tile: two 16-bit values or two 8-bit codes. */
+template <typename T, CtxOut kOut>
+__device__ __forceinline__ uint32_t encode2(float lo, float hi, float inv_scale) {
+  if constexpr (kOut == CtxOut::dtype) {
+    return pack2<T>(lo, hi);
+  } else {
+    constexpr bool fp8 = kOut == CtxOut::fp8;
+    const uint32_t a = static_cast<uint8_t>(q8_encode(lo, inv_scale, fp8));
+    const uint32_t b = static_cast<uint8_t>(q8_encode(hi, inv_scale, fp8));
+    return a | (b << 8);
+  }
+}
+
 // Each warp owns 16 query rows. With g = lane / 4 and t = lane % 4, a thread holds rows g and g + 8 of every
 // accumulator tile (columns 2t, 2t + 1 of each 8-wide tile): scores, probabilities and the output stay in
 // registers, and a row's max and sum need two shuffles inside the quad of threads sharing it.
-template <typename T>
-__global__ void __launch_bounds__(kWarps * 32)
-    attention_mma_kernel(const T* qkv, const int32_t* offsets, int heads, float scale_log2, T* ctx, Q8Store q) {
-  __shared__ __align__(16) T qs[kTile * kLdh];
+template <typename T, CtxOut kOut>
+__global__ void __launch_bounds__(kThreads)
+    attention_mma_kernel(const T* qkv, const float* bias, const int32_t* offsets, int heads, float scale_log2, T* ctx,
+                         Q8Store q) {
+  __shared__ __align__(16) T qs[kTile * kLdh];  // the queries, then the output tile
   __shared__ __align__(16) T ks[2][kTile * kLdh];  // double-buffered: the next tile loads while this one is used
   __shared__ __align__(16) T vs[2][kTile * kLdh];
+  __shared__ __align__(16) float bs[2 * kD];  // the head's query bias, then its value bias
+  wait_for_previous_kernel();
   const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kTile;
   const int64_t first = offsets[b];
   const int len = offsets[b + 1] - offsets[b];
@@ -100,6 +139,10 @@ __global__ void __launch_bounds__(kWarps * 32)
   load_tile_async<T>(qkv + h * kD, stride, first, len, q0, qs);
   load_tile_async<T>(kbase, stride, first, len, 0, ks[0]);
   load_tile_async<T>(vbase, stride, first, len, 0, vs[0]);
+  if (bias && threadIdx.x < 2 * kD / 4) {  // 16 pieces of 4 floats for each bias, copied with the first tiles
+    const int part = threadIdx.x / (kD / 4), at = (threadIdx.x % (kD / 4)) * 4;
+    cp_async16(smem_addr(bs + part * kD + at), bias + 2 * part * hidden + h * kD + at, true);
+  }
   cp_async_commit();
 
   uint32_t qa[kD / 16][4];
@@ -121,6 +164,15 @@ __global__ void __launch_bounds__(kWarps * 32)
         const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
         const T* r1 = r0 + 8 * kLdh;
         qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+        if (bias) {
+          const float* bq = bs + 16 * k + 2 * t;
+          const float2 lo = make_float2(bq[0], bq[1]), hi = make_float2(bq[8], bq[9]);
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const float2 v = unpack2<T>(qa[k][e]), add = e < 2 ? lo : hi;
+            qa[k][e] = pack2<T>(v.x + add.x, v.y + add.y);
+          }
+        }
       }
     }
     const T* kt = ks[buf];
@@ -183,27 +235,47 @@ __global__ void __launch_bounds__(kWarps * 32)
   l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
   l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
   l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  const int qa0 = q0 + warp * 16 + g, qa1 = qa0 + 8;
   const float i0 = 1.0f / l0, i1 = 1.0f / l1;
+
+  // normalize (and add the value bias), encode, and stage the warp's 16 rows in the free query tile; then each
+  // lane writes whole 16-byte pieces of rows (the context of one head is 128 bytes per row, 64 when 8-bit)
+  constexpr int kOutBytes = kOut == CtxOut::dtype ? 2 : 1;  // per value
+  constexpr int kRowBytes = kD * kOutBytes, kStage = kOut == CtxOut::dtype ? kLdh * 2 : kLdq;
+  uint8_t* stage = reinterpret_cast<uint8_t*>(qs) + warp * 16 * kStage;
 #pragma unroll
   for (int j = 0; j < kD / 8; ++j) {
-    const int col = h * kD + 8 * j + 2 * t;
-    if (q.data) {
-      if (qa0 < len) q8_store2(q, (first + qa0) * hidden + col, o[j][0] * i0, o[j][1] * i0);
-      if (qa1 < len) q8_store2(q, (first + qa1) * hidden + col, o[j][2] * i1, o[j][3] * i1);
-      continue;
+    const int col = 8 * j + 2 * t;
+    const float b0 = bias ? bs[kD + col] : 0.0f, b1 = bias ? bs[kD + col + 1] : 0.0f;
+    const uint32_t r0 = encode2<T, kOut>(o[j][0] * i0 + b0, o[j][1] * i0 + b1, q.inv_scale);
+    const uint32_t r1 = encode2<T, kOut>(o[j][2] * i1 + b0, o[j][3] * i1 + b1, q.inv_scale);
+    if constexpr (kOut == CtxOut::dtype) {
+      *reinterpret_cast<uint32_t*>(stage + g * kStage + col * 2) = r0;
+      *reinterpret_cast<uint32_t*>(stage + (g + 8) * kStage + col * 2) = r1;
+    } else {
+      *reinterpret_cast<uint16_t*>(stage + g * kStage + col) = static_cast<uint16_t>(r0);
+      *reinterpret_cast<uint16_t*>(stage + (g + 8) * kStage + col) = static_cast<uint16_t>(r1);
     }
-    if (qa0 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa0) * hidden + col) = pack2<T>(o[j][0] * i0, o[j][1] * i0);
-    if (qa1 < len) *reinterpret_cast<uint32_t*>(ctx + (first + qa1) * hidden + col) = pack2<T>(o[j][2] * i1, o[j][3] * i1);
+  }
+  __syncwarp();
+  constexpr int kPieces = kRowBytes / 16;  // 16-byte pieces per row
+  uint8_t* out = kOut == CtxOut::dtype ? reinterpret_cast<uint8_t*>(ctx) : reinterpret_cast<uint8_t*>(q.data);
+#pragma unroll
+  for (int i = 0; i < 16 * kPieces / 32; ++i) {
+    const int v = lane + 32 * i, r = v / kPieces, c = v % kPieces;
+    const int row = q0 + warp * 16 + r;
+    if (row >= len) continue;
+    const uint4 piece = *reinterpret_cast<const uint4*>(stage + r * kStage + c * 16);
+    *reinterpret_cast<uint4*>(out + ((first + row) * hidden + h * kD) * kOutBytes + c * 16) = piece;
   }
 }
 
 constexpr int kRowsPerBlock = 8;  // one warp per query
 
 template <typename T>
-__global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int heads, int head_dim, float scale,
-                                      T* ctx, Q8Store out8) {
+__global__ void attention_rows_kernel(const T* qkv, const float* bias, const int32_t* offsets, int heads,
+                                      int head_dim, float scale, T* ctx, Q8Store out8) {
   extern __shared__ float scratch[];  // per warp: head_dim query values, then max_len scores
+  wait_for_previous_kernel();
   const int b = blockIdx.z, h = blockIdx.y, warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   const int q = blockIdx.x * kRowsPerBlock + warp;
   const int64_t first = offsets[b];
@@ -214,7 +286,8 @@ __global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int 
   if (q >= len) return;
   const int64_t hidden = int64_t{heads} * head_dim, stride = 3 * hidden;
   const T* qrow = qkv + (first + q) * stride + h * head_dim;
-  for (int d = lane; d < head_dim; d += 32) qv[d] = to_f32<T>(qrow[d]) * scale;
+  for (int d = lane; d < head_dim; d += 32)
+    qv[d] = (to_f32<T>(qrow[d]) + (bias ? bias[h * head_dim + d] : 0.0f)) * scale;
   __syncwarp();
   float max = -INFINITY;
   for (int j = lane; j < len; j += 32) {
@@ -236,38 +309,45 @@ __global__ void attention_rows_kernel(const T* qkv, const int32_t* offsets, int 
   for (int d = lane; d < head_dim; d += 32) {
     float acc = 0.0f;
     for (int j = 0; j < len; ++j) acc += scores[j] * to_f32<T>(qkv[(first + j) * stride + 2 * hidden + h * head_dim + d]);
+    const float y = acc * inv + (bias ? bias[2 * hidden + h * head_dim + d] : 0.0f);
     const int64_t at = (first + q) * hidden + h * head_dim + d;
     if (out8.data) {
-      out8.data[at] = q8_encode(acc * inv, out8.inv_scale, out8.fp8);
+      out8.data[at] = q8_encode(y, out8.inv_scale, out8.fp8);
     } else {
-      ctx[at] = from_f32<T>(acc * inv);
+      ctx[at] = from_f32<T>(y);
     }
   }
 }
 
 template <typename T>
-void launch_mma(dim3 grid, const void* qkv, const int32_t* offsets, int64_t heads, float scale, void* ctx,
-                const Q8Store& q, cudaStream_t stream) {
-  attention_mma_kernel<T><<<grid, kWarps * 32, 0, stream>>>(static_cast<const T*>(qkv), offsets, static_cast<int>(heads),
-                                                           scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
-  SAMP_CUDA_LAUNCHED();
+void launch_mma(dim3 grid, const void* qkv, const float* bias, const int32_t* offsets, int64_t heads, float scale,
+                void* ctx, const Q8Store& q, cudaStream_t stream) {
+  auto kernel = !q.data ? attention_mma_kernel<T, CtxOut::dtype>
+              : q.fp8   ? attention_mma_kernel<T, CtxOut::fp8>
+                        : attention_mma_kernel<T, CtxOut::int8>;
+  launch_overlapped(kernel, grid, kThreads, 0, stream, static_cast<const T*>(qkv), bias, offsets,
+                    static_cast<int>(heads), scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
 }
 
 }  // namespace
 
 // ---- launchers ----
-void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t batch, int64_t heads,
-                      int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q, cudaStream_t stream) {
+void launch_attention(DType dt, const void* qkv, const float* bias, const int32_t* offsets, int64_t batch,
+                      int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
+                      cudaStream_t stream) {
   SAMP_REQUIRE(batch > 0 && batch <= 65535 && heads > 0 && heads <= 65535 && max_len > 0, SAMP_INVALID,
                "attention: bad sizes");
   const float scale = 1.0f / sqrtf(static_cast<float>(head_dim));
   if (dt != DType::f32 && head_dim == kD) {
+    SAMP_REQUIRE(aligned_to(qkv, 16) && aligned_to(bias, 16) &&
+                     aligned_to(q.data ? static_cast<const void*>(q.data) : ctx, 16),
+                 SAMP_INVALID, "attention: qkv, the bias and the output must be 16-byte aligned");
     const dim3 grid(static_cast<unsigned>((max_len + kTile - 1) / kTile), static_cast<unsigned>(heads),
                     static_cast<unsigned>(batch));
     if (dt == DType::f16) {
-      launch_mma<__half>(grid, qkv, offsets, heads, scale, ctx, q, stream);
+      launch_mma<__half>(grid, qkv, bias, offsets, heads, scale, ctx, q, stream);
     } else {
-      launch_mma<__nv_bfloat16>(grid, qkv, offsets, heads, scale, ctx, q, stream);
+      launch_mma<__nv_bfloat16>(grid, qkv, bias, offsets, heads, scale, ctx, q, stream);
     }
     return;
   }
@@ -276,10 +356,9 @@ void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t
   SAMP_REQUIRE(smem <= 48 * 1024, SAMP_UNSUPPORTED, "attention: sequence too long for the fp32 kernel");
   const dim3 grid(blocks, static_cast<unsigned>(heads), static_cast<unsigned>(batch));
   SAMP_DISPATCH_DTYPE(dt, T,
-                      attention_rows_kernel<T><<<grid, kRowsPerBlock * 32, smem, stream>>>(
-                          static_cast<const T*>(qkv), offsets, static_cast<int>(heads),
-                          static_cast<int>(head_dim), scale, static_cast<T*>(ctx), q));
-  SAMP_CUDA_LAUNCHED();
+                      launch_overlapped(attention_rows_kernel<T>, grid, kRowsPerBlock * 32, smem, stream,
+                                        static_cast<const T*>(qkv), bias, offsets, static_cast<int>(heads),
+                                        static_cast<int>(head_dim), scale, static_cast<T*>(ctx), q));
 }
 
 }  // namespace samp::cuda

@@ -2,6 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <string>
 
 #include "common/error.h"
@@ -18,3 +19,10 @@
 
 /** After a kernel launch: reports a bad launch configuration at the launch site. */
 #define SAMP_CUDA_LAUNCHED() SAMP_CUDA_CHECK(cudaGetLastError())
+
+namespace samp::cuda {
+
+/** p is a multiple of `bytes` (null counts as aligned): for the launchers' checks of vectorized kernels. */
+inline bool aligned_to(const void* p, uintptr_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
+
+}  // namespace samp::cuda

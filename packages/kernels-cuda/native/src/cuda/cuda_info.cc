@@ -1,6 +1,8 @@
 // What the CUDA runtime sees: devices and their compute capability, or why none can be used; the current device's
-// SM count for launch sizes.
+// SM count for launch sizes, and whether its launches may overlap (programmatic dependent launch).
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 #include "cuda/check.h"
 #include "cuda/cuda_api.h"
@@ -9,18 +11,42 @@
 namespace samp {
 
 namespace cuda {
+namespace {
 
-int current_sm_count() {
-  constexpr int kDevices = 64;
-  static std::atomic<int> known[kDevices] = {};
+constexpr int kDevices = 64;
+
+/** A value of the current device, computed once by get(device) (never 0) and cached per device. */
+template <typename Get>
+int per_device(std::atomic<int> (&known)[kDevices], Get get) {
   int device = 0;
   SAMP_CUDA_CHECK(cudaGetDevice(&device));
-  if (device >= 0 && device < kDevices && known[device].load(std::memory_order_relaxed) > 0)
-    return known[device].load(std::memory_order_relaxed);
-  int sms = 0;
-  SAMP_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  if (device >= 0 && device < kDevices) known[device].store(sms, std::memory_order_relaxed);
-  return sms;
+  const bool cacheable = device >= 0 && device < kDevices;
+  const int seen = cacheable ? known[device].load(std::memory_order_relaxed) : 0;
+  if (seen != 0) return seen;
+  const int v = get(device);
+  if (cacheable) known[device].store(v, std::memory_order_relaxed);
+  return v;
+}
+
+}  // namespace
+
+int current_sm_count() {
+  static std::atomic<int> known[kDevices] = {};
+  return per_device(known, [](int device) {
+    int sms = 0;
+    SAMP_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    return sms;
+  });
+}
+
+bool current_device_overlaps_launches() {
+  static std::atomic<int> known[kDevices] = {};
+  return per_device(known, [](int device) {
+    int major = 0;
+    SAMP_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+    const char* env = std::getenv("SAMP_CUDA_PDL");
+    return major >= 9 && !(env && std::strcmp(env, "0") == 0) ? 1 : -1;
+  }) > 0;
 }
 
 }  // namespace cuda

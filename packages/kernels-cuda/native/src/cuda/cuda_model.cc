@@ -4,7 +4,9 @@
 // seq, rows) bucket captured once as a CUDA graph and replayed. Each layer runs its plan's mode: 8-bit layers follow
 // the CPU backend's numerics (cpu/cpu_layer.cc): the embedding / previous LayerNorm writes a fully-quant layer's
 // input 8-bit, attention writes its context 8-bit, LayerNorm 1 writes the FFN input 8-bit, the FFN1 epilogue
-// applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors.
+// applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors. For BERT widths the
+// GEMMs that feed attention or a LayerNorm run without a bias epilogue (10-15 % of a cuBLASLt GEMM at BERT-base
+// shapes): attention adds the QKV bias and the LayerNorm adds the output projections' biases, in fp32.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -47,6 +49,8 @@ struct CudaLayer {
   Gemm8Weights qkv8, attn_out8, ffn1_8, ffn2_8;
   float *ln1_g = nullptr, *ln1_b = nullptr, *ln2_g = nullptr, *ln2_b = nullptr;
   float* ffn_mid_inv = nullptr;  // device 1 / scale of the GELU output (cuBLASLt FP8 output scale)
+  /** fp32 biases of the QKV, attention output and FFN2 GEMMs where attention / LayerNorm add them (else null). */
+  const float *qkv_bias = nullptr, *attn_out_bias = nullptr, *ffn2_bias = nullptr;
   /** The 8-bit tensors at the layer's quantization points (data: the model's shared buffers). */
   Q8Tensor in, ctx, ffn_in, ffn_mid;
 };
@@ -61,6 +65,7 @@ class CudaModel final : public Model {
     use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
     lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
     fp8_fast_accum_ = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
+    fold_bias_ = cuda::add_layernorm_q8_width(c_.hidden);
     for (const LayerPlan& p : plan) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
     layout_weights(measure, w, plan, false);
@@ -163,24 +168,32 @@ class CudaModel final : public Model {
       x.in = cuda::q8_tensor(nullptr, clips.input, t), x.ctx = cuda::q8_tensor(nullptr, clips.ctx, t);
       x.ffn_in = cuda::q8_tensor(nullptr, clips.ffn_in, t), x.ffn_mid = cuda::q8_tensor(nullptr, clips.ffn_mid, t);
       const bool b16 = lt_fp8_ && t == Dtype8::fp8;
+      // a float GEMM's bias: in the model's dtype for its epilogue, or in fp32 for the kernel that adds it
+      auto float_bias = [&](const float* b, int64_t n, const char* what, const float*& folded) -> void* {
+        if (!fold_bias_) return put.floats(b, n, what);
+        folded = static_cast<const float*>(put.floats(b, n, what, true));
+        return nullptr;
+      };
       if (x.full) {
         x.qkv8 = put.gemm8(l.qkv_w, l.qkv_b, 3 * H, H, t, x.in.scale, b16, "attention qkv");
         x.attn_out8 = put.gemm8(l.attn_out_w, l.attn_out_b, H, H, t, x.ctx.scale, b16, "attention.output.dense");
+        if (fold_bias_) x.qkv_bias = x.qkv8.bias, x.attn_out_bias = x.attn_out8.bias;
       } else {
         x.qkv_w = put.floats(l.qkv_w, 3 * H * H, "attention qkv");
-        x.qkv_b = put.floats(l.qkv_b, 3 * H, "attention qkv bias");
+        x.qkv_b = float_bias(l.qkv_b, 3 * H, "attention qkv bias", x.qkv_bias);
         x.attn_out_w = put.floats(l.attn_out_w, H * H, "attention.output.dense");
-        x.attn_out_b = put.floats(l.attn_out_b, H, "attention.output.dense.bias");
+        x.attn_out_b = float_bias(l.attn_out_b, H, "attention.output.dense.bias", x.attn_out_bias);
       }
       if (x.ffn8) {
         x.ffn1_8 = put.gemm8(l.ffn1_w, l.ffn1_b, F, H, t, x.ffn_in.scale, b16, "intermediate.dense");
         x.ffn2_8 = put.gemm8(l.ffn2_w, l.ffn2_b, H, F, t, x.ffn_mid.scale, b16, "output.dense");
         x.ffn_mid_inv = put.scalar(1.0f / x.ffn_mid.scale);
+        if (fold_bias_) x.ffn2_bias = x.ffn2_8.bias;
       } else {
         x.ffn1_w = put.floats(l.ffn1_w, F * H, "intermediate.dense");
         x.ffn1_b = put.floats(l.ffn1_b, F, "intermediate.dense.bias");
         x.ffn2_w = put.floats(l.ffn2_w, H * F, "output.dense");
-        x.ffn2_b = put.floats(l.ffn2_b, H, "output.dense.bias");
+        x.ffn2_b = float_bias(l.ffn2_b, H, "output.dense.bias", x.ffn2_bias);
       }
       x.ln1_g = static_cast<float*>(put.floats(l.ln1_g, H, "attention.output.LayerNorm.weight", true));
       x.ln1_b = static_cast<float*>(put.floats(l.ln1_b, H, "attention.output.LayerNorm.bias", true));
@@ -248,13 +261,14 @@ class CudaModel final : public Model {
   /** An 8-bit GEMM: cuBLASLt for FP8 where it has an algorithm (and the model is fp16), else the own kernel.
    * FP8 weights have one scale per tensor (alpha[] holds it n times), so cuBLASLt takes the scales as scalars and
    * writes an 8-bit output in E4M3 itself, with `scratch` as its unread C. Where it refuses an E4M3 output, the
-   * output goes through fp16 in `scratch` and one encoding pass. */
-  void gemm8(const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu, void* out_f,
+   * output goes through fp16 in `scratch` and one encoding pass. with_bias = false: the next kernel adds it. */
+  void gemm8(const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu, bool with_bias, void* out_f,
              const Q8Tensor* out_q, const float* out_inv, void* scratch = nullptr) {
     const Q8Store q = out_q ? cuda::q8_store(*out_q) : Q8Store{};
     if (t == Dtype8::fp8 && lt_fp8_ && g.bias16) {
       cuda::LtFp8Gemm x;
-      x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = one_, x.out_inv_scale = out_inv, x.bias = g.bias16;
+      x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = one_, x.out_inv_scale = out_inv;
+      x.bias = with_bias ? g.bias16 : nullptr;
       x.out = out_q ? static_cast<void*>(out_q->data) : out_f, x.c = scratch;
       x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr, x.fast_accum = fp8_fast_accum_;
       if ((!out_q || scratch) && gemm_->run_fp8(x, stream_)) return;
@@ -268,15 +282,16 @@ class CudaModel final : public Model {
     }
     cuda::Gemm8Out out;
     out.f = out_q ? nullptr : out_f, out.f_type = dt_, out.q = q;
-    cuda::launch_gemm8(t, in, g.w, g.alpha, g.bias, rows, g.n, g.k, gelu, out, stream_);
+    cuda::launch_gemm8(t, in, g.w, g.alpha, with_bias ? g.bias : nullptr, rows, g.n, g.k, gelu, out, stream_);
   }
 
-  /** LayerNorm(x + residual) in place in x, the residual 8-bit where residual8 is given; also 8-bit to q and in
-   * fp32 to the unpacked output (last layer) where asked. keep_x = false: x need not be written. */
-  void add_layernorm(void* x, const void* residual, const Q8Tensor* residual8, const float* g, const float* b,
-                     int64_t rows, const Q8Tensor* q, bool keep_x, const int32_t* source) {
+  /** LayerNorm(x + x_bias + residual) in place in x, the residual 8-bit where residual8 is given; also 8-bit to q
+   * and in fp32 to the unpacked output (last layer) where asked. keep_x = false: x need not be written. x_bias: the
+   * bias x's GEMM left out (fold_bias_), else null. */
+  void add_layernorm(void* x, const float* x_bias, const void* residual, const Q8Tensor* residual8, const float* g,
+                     const float* b, int64_t rows, const Q8Tensor* q, bool keep_x, const int32_t* source) {
     const int64_t H = c_.hidden;
-    if (!residual8 && !q && keep_x) {
+    if (!fold_bias_ && !residual8 && !q && keep_x) {
       if (source && H <= 1024) {
         cuda::launch_add_layernorm_unpack(dt_, x, residual, rows, g, b, H, c_.eps, source, hidden_out_, stream_);
         return;
@@ -285,7 +300,7 @@ class CudaModel final : public Model {
       if (source) cuda::launch_unpack(dt_, x, source, rows, H, hidden_out_, stream_);
       return;
     }
-    cuda::launch_add_layernorm_q8(dt_, x, residual8 ? nullptr : residual,
+    cuda::launch_add_layernorm_q8(dt_, x, x_bias, residual8 ? nullptr : residual,
                                   residual8 ? cuda::q8_load(*residual8) : Q8Load{}, rows, g, b, H, c_.eps,
                                   keep_x ? x : nullptr, q ? cuda::q8_store(*q) : Q8Store{}, source,
                                   source ? hidden_out_ : nullptr, stream_);
@@ -307,44 +322,46 @@ class CudaModel final : public Model {
       const bool last = li + 1 == layers_.size();
       const CudaLayer* next = last ? nullptr : &layers_[li + 1];
       // attention block
+      const bool gb = !fold_bias_;  // the GEMMs before attention and LayerNorm add their bias
+      const GemmEpilogue ep = gb ? GemmEpilogue::bias : GemmEpilogue::none;
       if (l.full) {
-        gemm8(l.qkv8, t, h8_, rows, false, qkv_, nullptr, nullptr);
+        gemm8(l.qkv8, t, h8_, rows, false, gb, qkv_, nullptr, nullptr);
         timer_.mark(stream_, "gemm8 qkv");
       } else {
-        gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, GemmEpilogue::bias, stream_);
+        gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, ep, stream_);
         timer_.mark(stream_, "gemm qkv");
       }
-      cuda::launch_attention(dt_, qkv_, offsets, batch, c_.heads, H / c_.heads, seq, ctx_,
+      cuda::launch_attention(dt_, qkv_, l.qkv_bias, offsets, batch, c_.heads, H / c_.heads, seq, ctx_,
                              l.full ? cuda::q8_store(l.ctx) : Q8Store{}, stream_);
       timer_.mark(stream_, "attention");
       if (l.full) {
-        gemm8(l.attn_out8, t, ctx8_, rows, false, a_, nullptr, nullptr);
+        gemm8(l.attn_out8, t, ctx8_, rows, false, gb, a_, nullptr, nullptr);
         timer_.mark(stream_, "gemm8 attn-out");
       } else {
-        gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, GemmEpilogue::bias, stream_);
+        gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, ep, stream_);
         timer_.mark(stream_, "gemm attn-out");
       }
       // the FFN input: 8-bit for an 8-bit FFN; kept in float where it is the next residual (not fully-quant)
-      add_layernorm(a_, h_, l.full ? &l.in : nullptr, l.ln1_g, l.ln1_b, rows, l.ffn8 ? &l.ffn_in : nullptr, !l.full,
-                    nullptr);
+      add_layernorm(a_, l.attn_out_bias, h_, l.full ? &l.in : nullptr, l.ln1_g, l.ln1_b, rows,
+                    l.ffn8 ? &l.ffn_in : nullptr, !l.full, nullptr);
       timer_.mark(stream_, "layernorm");
       // FFN block
       if (l.ffn8) {
-        gemm8(l.ffn1_8, t, a8_, rows, true, nullptr, &l.ffn_mid, l.ffn_mid_inv, f_);
+        gemm8(l.ffn1_8, t, a8_, rows, true, true, nullptr, &l.ffn_mid, l.ffn_mid_inv, f_);
         timer_.mark(stream_, "gemm8 ffn1+gelu");
-        gemm8(l.ffn2_8, t, f8_, rows, false, h_, nullptr, nullptr);
+        gemm8(l.ffn2_8, t, f8_, rows, false, gb, h_, nullptr, nullptr);
         timer_.mark(stream_, "gemm8 ffn2");
       } else {
         gemm_->run(dt_, a_, l.ffn1_w, l.ffn1_b, f_, rows, F, H, GemmEpilogue::bias_gelu, stream_);
         timer_.mark(stream_, "gemm ffn1+gelu");
-        gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, GemmEpilogue::bias, stream_);
+        gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, ep, stream_);
         timer_.mark(stream_, "gemm ffn2");
       }
       // the layer's output: float for the next layer (or the pooler), 8-bit where the next layer is fully-quant,
       // fp32 unpacked after the last layer
       const bool next_full = next && next->full;
-      add_layernorm(h_, a_, l.full ? &l.ffn_in : nullptr, l.ln2_g, l.ln2_b, rows, next_full ? &next->in : nullptr,
-                    !next_full, last ? source : nullptr);
+      add_layernorm(h_, l.ffn2_bias, a_, l.full ? &l.ffn_in : nullptr, l.ln2_g, l.ln2_b, rows,
+                    next_full ? &next->in : nullptr, !next_full, last ? source : nullptr);
       timer_.mark(stream_, "layernorm");
     }
     if (c_.has_pooler) cuda::launch_pooler(dt_, h_, offsets, batch, H, pool_w_, pool_b_, pooled_out_, stream_);
@@ -395,6 +412,7 @@ class CudaModel final : public Model {
   bool lt_fp8_ = false;
   bool fp8_fast_accum_ = true;  // cuBLASLt FP8 GEMMs with fast accumulation (SAMP_CUDA_FP8_FAST_ACCUM=0: exact)
   bool quantized_ = false;
+  bool fold_bias_ = false;  // attention and LayerNorm add the biases of the GEMMs before them (BERT widths)
   int32_t device_;
   cudaStream_t stream_ = nullptr;
   bool use_graphs_ = true;

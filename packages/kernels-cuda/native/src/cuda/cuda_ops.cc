@@ -101,14 +101,24 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
                                      s.stream);
   } else if (a.op == "add_layernorm") {
     out = s.floats(a.f[0], dt);
-    cuda::launch_add_layernorm(dt, out, s.floats(a.f[1], dt), d[0], static_cast<float*>(s.floats(a.f[2], dt, true)),
-                               static_cast<float*>(s.floats(a.f[3], dt, true)), d[1], a.eps, s.stream);
+    auto* gamma = static_cast<float*>(s.floats(a.f[2], dt, true));
+    auto* beta = static_cast<float*>(s.floats(a.f[3], dt, true));
+    if (a.f.size() == 5) {  // with the x bias: the row kernel the model uses
+      SAMP_REQUIRE(cuda::add_layernorm_q8_width(d[1]), SAMP_UNSUPPORTED,
+                   "add_layernorm with an x bias needs a width that is a multiple of 8, at most 1024");
+      cuda::launch_add_layernorm_q8(dt, out, static_cast<float*>(s.floats(a.f[4], dt, true)), s.floats(a.f[1], dt),
+                                    cuda::Q8Load{}, d[0], gamma, beta, d[1], a.eps, out, cuda::Q8Store{}, nullptr,
+                                    nullptr, s.stream);
+    } else {
+      cuda::launch_add_layernorm(dt, out, s.floats(a.f[1], dt), d[0], gamma, beta, d[1], a.eps, s.stream);
+    }
   } else if (a.op == "attention") {
     out = s.out(n_out, dt);
     int64_t max_len = 0;
     for (int64_t b = 0; b < d[0]; ++b) max_len = std::max<int64_t>(max_len, a.i[0][b + 1] - a.i[0][b]);
-    cuda::launch_attention(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], d[2], max_len, out, cuda::Q8Store{},
-                           s.stream);
+    const float* bias = a.f.size() == 2 ? static_cast<float*>(s.floats(a.f[1], dt, true)) : nullptr;
+    cuda::launch_attention(dt, s.floats(a.f[0], dt), bias, s.ints(a.i[0]), d[0], d[1], d[2], max_len, out,
+                           cuda::Q8Store{}, s.stream);
   } else if (a.op == "pooler") {
     out = s.out(n_out, DType::f32);
     out_is_f32 = true;

@@ -1,4 +1,5 @@
-// Device helpers shared by the kernels: conversions for every dtype and block/warp reductions.
+// Device helpers shared by the kernels: conversions for every dtype, 8-value vector loads and stores, and
+// block/warp reductions.
 #pragma once
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -22,6 +23,32 @@ template <>
 __device__ __forceinline__ __half from_f32<__half>(float x) { return __float2half_rn(x); }
 template <>
 __device__ __forceinline__ __nv_bfloat16 from_f32<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
+
+constexpr int kVec = 8;  // values per vector load / store (16 bytes of fp16 / bf16, 32 of fp32)
+
+/** Loads p[0..8) (16-byte aligned) in 16-byte pieces, widened to fp32. */
+template <typename T>
+__device__ __forceinline__ void load8(const T* p, float (&o)[kVec]) {
+  constexpr int kWords = kVec * static_cast<int>(sizeof(T)) / 16;
+  uint4 raw[kWords];
+#pragma unroll
+  for (int w = 0; w < kWords; ++w) raw[w] = reinterpret_cast<const uint4*>(p)[w];
+  const T* e = reinterpret_cast<const T*>(raw);
+#pragma unroll
+  for (int i = 0; i < kVec; ++i) o[i] = to_f32<T>(e[i]);
+}
+
+/** Stores v to p[0..8) (16-byte aligned) in T, in 16-byte pieces. */
+template <typename T>
+__device__ __forceinline__ void store8(T* p, const float (&v)[kVec]) {
+  constexpr int kWords = kVec * static_cast<int>(sizeof(T)) / 16;
+  uint4 raw[kWords];
+  T* e = reinterpret_cast<T*>(raw);
+#pragma unroll
+  for (int i = 0; i < kVec; ++i) e[i] = from_f32<T>(v[i]);
+#pragma unroll
+  for (int w = 0; w < kWords; ++w) reinterpret_cast<uint4*>(p)[w] = raw[w];
+}
 
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll

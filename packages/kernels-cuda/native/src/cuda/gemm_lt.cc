@@ -256,12 +256,13 @@ bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
   spec.fast_accum = g.fast_accum;
   spec.ab = CUDA_R_8F_E4M3;
   spec.d = g.out_fp8 ? CUDA_R_8F_E4M3 : CUDA_R_16F;
-  spec.epilogue = g.gelu ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_BIAS;
+  SAMP_REQUIRE(!g.gelu || g.bias != nullptr, SAMP_INVALID, "gemm: the GELU epilogue needs a bias");
+  spec.epilogue = g.gelu ? CUBLASLT_EPILOGUE_GELU_BIAS : g.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
   auto pointers = [&](cublasLtMatmulDesc_t desc) {
     auto set = [&](cublasLtMatmulDescAttributes_t attr, const void* ptr) {
       SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(desc, attr, &ptr, sizeof ptr));
     };
-    set(CUBLASLT_MATMUL_DESC_BIAS_POINTER, g.bias);
+    if (g.bias) set(CUBLASLT_MATMUL_DESC_BIAS_POINTER, g.bias);
     set(CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, g.w_scale);
     set(CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, g.a_scale);
     if (g.out_fp8) set(CUBLASLT_MATMUL_DESC_D_SCALE_POINTER, g.out_inv_scale);

@@ -13,6 +13,10 @@ namespace samp::cuda {
 /** The current device's number of SMs (for launch sizes; cached per device). */
 int current_sm_count();
 
+/** Whether kernels on the current device launch with programmatic dependent launch (sm_90 and newer, unless
+ * SAMP_CUDA_PDL=0): see cuda/launch.cuh. Cached per device. */
+bool current_device_overlaps_launches();
+
 /** dst[i] = (dtype) src[i]. */
 void launch_convert_from_f32(DType dt, const float* src, void* dst, int64_t n, cudaStream_t stream);
 /** q.data[i] = 8-bit encoding of x[i] (fp16 / bf16, n a multiple of 8): only where the producer (cuBLASLt) cannot
@@ -38,21 +42,28 @@ void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_
                                  const float* beta, int64_t hidden, float eps, const int32_t* source, float* out,
                                  cudaStream_t stream);
 
-/** LayerNorm(x[t] + residual[t]) with the residual in dt (residual) or 8-bit (residual8.data), written to y (dt;
- * may be x) where given, 8-bit to q where q.data is given, and in fp32 to unpacked[source[t]] (skipped where
- * source[t] < 0) where source is given. hidden a multiple of 8, at most 1024. */
-void launch_add_layernorm_q8(DType dt, const void* x, const void* residual, const Q8Load& residual8, int64_t tokens,
-                             const float* gamma, const float* beta, int64_t hidden, float eps, void* y,
-                             const Q8Store& q, const int32_t* source, float* unpacked, cudaStream_t stream);
+/** Whether launch_add_layernorm_q8 takes rows of this width (a multiple of 8, at most 1024: every BERT width). */
+bool add_layernorm_q8_width(int64_t hidden);
+
+/** LayerNorm(x[t] + x_bias + residual[t]) with x_bias fp32 [hidden] or null (the bias x's GEMM left out), the
+ * residual in dt (residual) or 8-bit (residual8.data), written to y (dt; may be x) where given, 8-bit to q where
+ * q.data is given, and in fp32 to unpacked[source[t]] (skipped where source[t] < 0) where source is given. hidden a
+ * multiple of 8, at most 1024. */
+void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const void* residual,
+                             const Q8Load& residual8, int64_t tokens, const float* gamma, const float* beta,
+                             int64_t hidden, float eps, void* y, const Q8Store& q, const int32_t* source,
+                             float* unpacked, cudaStream_t stream);
 
 /** x = GELU(x + bias) (erf form), x [rows, cols]. */
 void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);
 
 /** Fused multi-head attention over packed sequences: qkv [tokens, 3 * heads * head_dim], offsets [batch + 1]
  * (device); ctx [tokens, heads * head_dim] in dt, or 8-bit to q where q.data is given (ctx unused then).
- * max_len bounds every sequence's length (launch size). */
-void launch_attention(DType dt, const void* qkv, const int32_t* offsets, int64_t batch, int64_t heads,
-                      int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q, cudaStream_t stream);
+ * bias: the QKV GEMM's bias (fp32 [3 * heads * head_dim]) where that GEMM left it out, else null. max_len bounds
+ * every sequence's length (launch size). */
+void launch_attention(DType dt, const void* qkv, const float* bias, const int32_t* offsets, int64_t batch,
+                      int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
+                      cudaStream_t stream);
 
 /** out[b] = tanh(W * hidden[offsets[b]] + bias) in fp32; W [width, width], bias [width] in dt. */
 void launch_pooler(DType dt, const void* hidden, const int32_t* offsets, int64_t batch, int64_t width,

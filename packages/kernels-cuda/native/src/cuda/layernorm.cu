@@ -68,8 +68,8 @@ void launch_add_layernorm(DType dt, void* x, const void* residual, int64_t token
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "layernorm: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "layernorm: bad token count");
   if (rows_kernel_fits(x, residual, gamma, beta, hidden)) {
-    launch_add_layernorm_q8(dt, x, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{}, nullptr, nullptr,
-                            stream);
+    launch_add_layernorm_q8(dt, x, nullptr, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{},
+                            nullptr, nullptr, stream);
     return;
   }
   if (hidden <= 32 * kWarpNormPer) {
@@ -91,8 +91,8 @@ void launch_add_layernorm_unpack(DType dt, void* x, const void* residual, int64_
                                  cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= 32 * kWarpNormPer, SAMP_UNSUPPORTED, "layernorm+unpack: hidden size above 1024");
   if (rows_kernel_fits(x, residual, gamma, beta, hidden)) {
-    launch_add_layernorm_q8(dt, x, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{}, source, out,
-                            stream);
+    launch_add_layernorm_q8(dt, x, nullptr, residual, Q8Load{}, tokens, gamma, beta, hidden, eps, x, Q8Store{},
+                            source, out, stream);
     return;
   }
   const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);

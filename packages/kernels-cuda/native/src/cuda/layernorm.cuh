@@ -1,4 +1,5 @@
-// Block-wide LayerNorm of one row held in registers (kPer values per thread), two-pass like PyTorch.
+// LayerNorm of one row held in registers, two-pass like PyTorch: block-wide (kPer values per thread), warp-wide
+// (a value per lane and step), and warp-wide in 8-value chunks with 16-byte loads and stores (the row kernels).
 #pragma once
 #include <cstdint>
 
@@ -13,9 +14,6 @@ constexpr int kNormPer = 32;  // rows up to 8192 values
 /** Whether the residual-add row kernel of layernorm_q8.cu takes rows of this width: a multiple of 8, at most 1024
  * (every BERT width). */
 inline bool row_kernel_width(int64_t hidden) { return hidden % 8 == 0 && hidden <= 1024; }
-
-/** p is a multiple of `bytes` (null counts as aligned). */
-inline bool aligned_to(const void* p, uintptr_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
 
 /** v holds row[threadIdx.x + i * blockDim.x] for i < kNormPer (0 beyond n); writes the normalized row to out. */
 template <typename T>
@@ -44,11 +42,10 @@ constexpr int kWarpNormPer = 32;  // a warp per row for rows up to 1024 values
 constexpr int kWarpNormRows = 4;  // rows (warps) per block
 
 /** Warp-wide LayerNorm: v holds row[lane + 32 * i] (0 beyond n); no block synchronisation. Where out_f32 is
- * given, the row is written there in fp32 too; where q.data is, 8-bit too (q.data at the row). */
+ * given, the row is written there in fp32 too. */
 template <typename T>
 __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], int64_t n, const float* gamma,
-                                                     const float* beta, float eps, T* out, float* out_f32 = nullptr,
-                                                     Q8Store q8 = {}) {
+                                                     const float* beta, float eps, T* out, float* out_f32 = nullptr) {
   const int lane = threadIdx.x & 31;
   float s = 0.0f;
 #pragma unroll
@@ -68,7 +65,51 @@ __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], i
     const float y = (v[i] - mean) * inv * gamma[j] + beta[j];
     out[j] = from_f32<T>(y);
     if (out_f32) out_f32[j] = y;
-    if (q8.data) q8.data[j] = q8_encode(y, q8.inv_scale, q8.fp8);
+  }
+}
+
+/** Warp-wide LayerNorm in 8-value chunks: v[c] holds row[(lane + 32 c) * 8, + 8) for the chunks inside the row
+ * (the others are not read); gamma and beta are read as 16-byte vectors (scalar parameter loads had made the row
+ * kernels bound by L1 traffic). Writes the row where given: y in T, q (q.data at the row) 8-bit, f32 in fp32. Every
+ * pointer 16-byte aligned (q.data 8-byte). */
+template <typename T, int kChunks>
+__device__ __forceinline__ void row_layernorm_store(const float (&v)[kChunks][kVec], int hidden, const float* gamma,
+                                                    const float* beta, float eps, T* y, Q8Store q, float* f32) {
+  const int lane = threadIdx.x & 31;
+  float sum = 0.0f;
+#pragma unroll
+  for (int c = 0; c < kChunks; ++c) {
+    if ((lane + 32 * c) * kVec >= hidden) continue;
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) sum += v[c][e];
+  }
+  const float mean = warp_sum(sum) / static_cast<float>(hidden);
+  float sq = 0.0f;
+#pragma unroll
+  for (int c = 0; c < kChunks; ++c) {
+    if ((lane + 32 * c) * kVec >= hidden) continue;
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) sq += (v[c][e] - mean) * (v[c][e] - mean);
+  }
+  const float inv = rsqrtf(warp_sum(sq) / static_cast<float>(hidden) + eps);
+#pragma unroll
+  for (int c = 0; c < kChunks; ++c) {
+    const int col = (lane + 32 * c) * kVec;
+    if (col >= hidden) continue;
+    float o[kVec], g[kVec], bt[kVec];
+    load8(gamma + col, g);
+    load8(beta + col, bt);
+#pragma unroll
+    for (int e = 0; e < kVec; ++e) o[e] = (v[c][e] - mean) * inv * g[e] + bt[e];
+    if (y) store8(y + col, o);
+    if (q.data) {
+      uint2 raw;
+      int8_t* b = reinterpret_cast<int8_t*>(&raw);
+#pragma unroll
+      for (int e = 0; e < kVec; ++e) b[e] = q8_encode(o[e], q.inv_scale, q.fp8);
+      *reinterpret_cast<uint2*>(q.data + col) = raw;
+    }
+    if (f32) store8(f32 + col, o);
   }
 }
 
