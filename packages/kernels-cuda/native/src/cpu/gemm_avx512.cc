@@ -1,4 +1,5 @@
-// AVX-512 micro-kernel: 12 x 32 (24 zmm accumulators), and the vectorized epilogue (bias, erf GELU, tanh).
+// AVX-512 micro-kernel: 12 x 32 (24 zmm accumulators), reading A packed or in place, and the vectorized epilogue
+// (bias, erf GELU, tanh).
 // Compiled with -mavx512f; used only where present.
 // GCC 12 takes the intrinsics' "undefined" pass-through operands (_mm512_undefined_*) for uninitialized values
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -12,15 +13,19 @@ namespace {
 
 constexpr int kMr = 12, kNr = 32;
 
-void micro_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+/** C tile += A (kc values of 12 rows) x B panel. A packed ([k][12]) or, kDirect, read in place (row r at
+ * a + r * lda). */
+template <bool kDirect>
+inline void tile_avx512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+                        bool accumulate) {
   __m512 acc[kMr][2];
 #pragma GCC unroll 12
   for (int r = 0; r < kMr; ++r) acc[r][0] = _mm512_setzero_ps(), acc[r][1] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k, a += kMr, b += kNr) {
+  for (int64_t k = 0; k < kc; ++k, a += kDirect ? 1 : kMr, b += kNr) {
     const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
 #pragma GCC unroll 12
     for (int r = 0; r < kMr; ++r) {
-      const __m512 x = _mm512_set1_ps(a[r]);
+      const __m512 x = _mm512_set1_ps(a[kDirect ? r * lda : r]);
       acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
     }
@@ -33,6 +38,15 @@ void micro_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t 
     _mm512_storeu_ps(out, lo);
     _mm512_storeu_ps(out + 16, hi);
   }
+}
+
+void micro_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  tile_avx512<false>(kc, a, kMr, b, c, ldc, accumulate);
+}
+
+void micro_direct_avx512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+                         bool accumulate) {
+  tile_avx512<true>(kc, a, lda, b, c, ldc, accumulate);
 }
 
 void epilogue_avx512(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t cols, const float* bias, Epilogue ep) {
@@ -51,6 +65,8 @@ void epilogue_avx512(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t co
 
 }  // namespace
 
-GemmKernel gemm_kernel_avx512() { return {"avx512", kMr, kNr, micro_avx512, epilogue_avx512}; }
+GemmKernel gemm_kernel_avx512() {
+  return {"avx512", kMr, kNr, micro_avx512, epilogue_avx512, micro_direct_avx512};
+}
 
 }  // namespace samp::cpu

@@ -12,11 +12,16 @@ using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* 
 using EpilogueKernel = void (*)(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t cols, const float* bias,
                                 Epilogue ep);
 
+/** The micro-kernel reading A in place: row r of the tile at a + r * lda, k along the row. */
+using DirectMicroKernel = void (*)(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+                                   bool accumulate);
+
 struct GemmKernel {
   const char* isa;
   int mr, nr;
   MicroKernel micro;
   EpilogueKernel epilogue = nullptr;  // null: the portable one in gemm.cc
+  DirectMicroKernel direct = nullptr;  // null: A is always packed
 };
 
 GemmKernel gemm_kernel_scalar();
