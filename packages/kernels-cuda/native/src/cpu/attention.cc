@@ -27,16 +27,16 @@ void transpose_keys(const float* keys, int64_t len, int64_t padded, int64_t stri
   }
 }
 
-/** Softmax of a row of scores in place (the first len of them); returns 1 / sum. Always inlined, so that it is
- * vectorized for its caller's target clone. */
-__attribute__((always_inline)) inline float softmax_row(float* scores, int64_t len) {
+/** Softmax of a row of scores times `scale` (> 0), in place (the first len of them); returns 1 / sum. Always
+ * inlined, so that it is vectorized for its caller's target clone. */
+__attribute__((always_inline)) inline float softmax_row(float* scores, int64_t len, float scale) {
   float max = -INFINITY;
 #pragma omp simd reduction(max : max)
   for (int64_t j = 0; j < len; ++j) max = max > scores[j] ? max : scores[j];
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (int64_t j = 0; j < len; ++j) {
-    scores[j] = vm_exp(scores[j] - max);
+    scores[j] = vm_exp((scores[j] - max) * scale);
     sum += scores[j];
   }
   return 1.0f / sum;
@@ -50,24 +50,19 @@ inline void store(float* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
 
 /**
  * Attention of `rows` (<= kQueryBlock) consecutive queries against all `len` keys of one head, as two small
- * register-tiled GEMMs: scores = (q * scale) K^T over kRows x 64-key tiles, softmax per row (its 1 / sum applied
- * to the context rows instead of to every probability), then context = P V over kRows x 64-column tiles of the head
- * dimension; 16-lane tiles for the remainders (d a multiple of kLanes). Each sum runs in key or column order, as in
- * a per-query loop.
+ * register-tiled GEMMs: scores = q K^T over kRows x 64-key tiles (the queries read in place), softmax of the scores
+ * times `scale` per row (its 1 / sum applied to the context rows instead of to every probability), then context =
+ * P V over kRows x 64-column tiles of the head dimension; 16-lane tiles for the remainders (d a multiple of kLanes).
+ * Each sum runs in key or column order, as in a per-query loop. With the usual head sizes scale is a power of two,
+ * so scaling the scores instead of the queries changes no bit.
  */
 SAMP_VECTOR_CLONES
 void attend_block(const float* q, const float* kt, const float* values, int64_t rows, int64_t len, int64_t padded,
-                  int64_t stride, int64_t d, float scale, float* qt, float* scores, float* out, int64_t out_stride) {
+                  int64_t stride, int64_t d, float scale, float* scores, float* out, int64_t out_stride) {
   const int64_t tiles = (rows + kRows - 1) / kRows;
-  // queries transposed per tile to [x][kRows], scaled, missing rows zero
-  for (int64_t t = 0; t < tiles; ++t)
-    for (int64_t x = 0; x < d; ++x)
-      for (int64_t r = 0; r < kRows; ++r) {
-        const int64_t i = t * kRows + r;
-        qt[(t * d + x) * kRows + r] = i < rows ? q[i * stride + x] * scale : 0.0f;
-      }
   for (int64_t t = 0; t < tiles; ++t) {
-    const float* qtile = qt + t * d * kRows;
+    const float* qr[kRows];  // the tile's query rows; rows past the block read row 0 (their scores are dropped)
+    for (int64_t r = 0; r < kRows; ++r) qr[r] = q + (t * kRows + r < rows ? t * kRows + r : 0) * stride;
     float* st = scores + t * kRows * padded;
     int64_t j0 = 0;
     for (; j0 + 4 * kLanes <= padded; j0 += 4 * kLanes) {  // kRows queries x 64 keys: 4 loads, kRows broadcasts
@@ -75,13 +70,13 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
       for (int64_t x = 0; x < d; ++x) {
         const float* kx = kt + x * padded + j0;
         const Lanes k0 = load(kx), k1 = load(kx + kLanes), k2 = load(kx + 2 * kLanes), k3 = load(kx + 3 * kLanes);
-        const float* qx = qtile + x * kRows;
 #pragma GCC unroll 8
         for (int64_t r = 0; r < kRows; ++r) {
-          a[r][0] += qx[r] * k0;
-          a[r][1] += qx[r] * k1;
-          a[r][2] += qx[r] * k2;
-          a[r][3] += qx[r] * k3;
+          const float qx = qr[r][x];
+          a[r][0] += qx * k0;
+          a[r][1] += qx * k1;
+          a[r][2] += qx * k2;
+          a[r][3] += qx * k3;
         }
       }
       for (int64_t r = 0; r < kRows; ++r)
@@ -91,9 +86,8 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
       Lanes a[kRows] = {};
       for (int64_t x = 0; x < d; ++x) {
         const Lanes k = load(kt + x * padded + j0);
-        const float* qx = qtile + x * kRows;
 #pragma GCC unroll 8
-        for (int64_t r = 0; r < kRows; ++r) a[r] += qx[r] * k;
+        for (int64_t r = 0; r < kRows; ++r) a[r] += qr[r][x] * k;
       }
       for (int64_t r = 0; r < kRows; ++r) store(st + r * padded + j0, a[r]);
     }
@@ -106,7 +100,7 @@ void attend_block(const float* q, const float* kt, const float* values, int64_t 
       for (int64_t j = 0; j < padded; ++j) p[j] = 0.0f;
       continue;
     }
-    inv[i] = softmax_row(p, len);
+    inv[i] = softmax_row(p, len, scale);
   }
   for (int64_t t = 0; t < tiles; ++t) {
     const float* st = scores + t * kRows * padded;
@@ -151,7 +145,7 @@ void attend_row(const float* q, const float* kt, const float* values, int64_t le
     const float* row = kt + x * padded;
     for (int64_t j = 0; j < len; ++j) scores[j] += qx * row[j];
   }
-  const float inv = softmax_row(scores, len);
+  const float inv = softmax_row(scores, len, 1.0f);
   for (int64_t x = 0; x < d; ++x) out[x] = 0.0f;
   for (int64_t j = 0; j < len; ++j) {
     const float p = scores[j] * inv;
@@ -172,9 +166,8 @@ void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int6
     const int64_t first = offsets[b], len = offsets[b + 1] - offsets[b];
     if (len == 0) return;
     const int64_t padded = (len + kLanes - 1) / kLanes * kLanes;
-    thread_local std::vector<float> scores, kt, qt;
+    thread_local std::vector<float> scores, kt;
     scores.resize(static_cast<size_t>(kQueryBlock * padded));
-    qt.resize(static_cast<size_t>(kQueryBlock * head_dim));
     kt.resize(static_cast<size_t>(padded * head_dim));
     const float* base = qkv + first * stride + h * head_dim;
     transpose_keys(base + hidden, len, padded, stride, head_dim, kt.data());
@@ -182,7 +175,8 @@ void cpu_attention(const float* qkv, const int32_t* offsets, int64_t batch, int6
       const int64_t rows = std::min(len - q0, kQueryBlock);
       float* out = ctx + (first + q0) * hidden + h * head_dim;
       if (head_dim % kLanes == 0) {
-        attend_block(base + q0 * stride, kt.data(), base + 2 * hidden, rows, len, padded, stride, head_dim, scale, qt.data(), scores.data(), out, hidden);
+        attend_block(base + q0 * stride, kt.data(), base + 2 * hidden, rows, len, padded, stride, head_dim, scale,
+                     scores.data(), out, hidden);
       } else {
         for (int64_t i = 0; i < rows; ++i)
           attend_row(base + (q0 + i) * stride, kt.data(), base + 2 * hidden, len, padded, stride, head_dim, scale, scores.data(), out + i * hidden);
