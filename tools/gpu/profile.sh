@@ -9,7 +9,8 @@ R=/tmp/profile && mkdir -p "$R"
 export PATH=/tmp/nb:$PATH:/usr/local/cuda/bin SAMP_KERNELS_ADDON=${SAMP_KERNELS_ADDON:-/tmp/build/samp_kernels.node}
 POINTS=${PROFILE_POINTS:-32x128 64x128}
 PRECISIONS=${PROFILE_PRECISIONS:-fp16 fully-quant:fp8}
-NSYS=$(command -v nsys || ls /opt/nvidia/nsight-systems*/bin/nsys /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1 || true)
+NSYS=$(command -v nsys || ls /opt/nvidia/nsight-systems*/bin/nsys /usr/local/cuda/nsight-systems*/bin/nsys \
+  2>/dev/null | head -1 || true)
 echo "nsys: ${NSYS:-none}"
 for p in $PRECISIONS; do
   for pt in $POINTS; do
@@ -17,12 +18,13 @@ for p in $PRECISIONS; do
     if [[ -n "$NSYS" ]]; then
       "$NSYS" profile --cuda-graph-trace=node -f true -o "/tmp/prof-$tag" node .gpu/bench.mjs /tmp/p.json \
         --precision "$p" --points "$pt" --iters 100 > /dev/null 2>&1
-      "$NSYS" stats --report cuda_gpu_trace --format csv "/tmp/prof-$tag.nsys-rep" 2>/dev/null | xz -6 > "$R/trace-$tag.csv.xz"
+      "$NSYS" stats --report cuda_gpu_trace --format csv "/tmp/prof-$tag.nsys-rep" 2>/dev/null \
+        | xz -6 > "$R/trace-$tag.csv.xz"
     else
       # own kernels only (cuBLASLt tunes with many launches): real clocks, caches as the forward leaves them, eager
       # launches after the warm-up
-      SAMP_CUDA_GRAPHS=0 ncu --clock-control none --cache-control none --kernel-name regex:"attention|layernorm|embedding|pooler" \
-        --launch-skip 600 --launch-count 80 --metrics gpu__time_duration.sum --csv node .gpu/bench.mjs /tmp/p.json \
+      SAMP_CUDA_GRAPHS=0 ncu --clock-control none --cache-control none \
+        --kernel-name regex:"attention|layernorm|embedding|pooler" --launch-skip 600 --launch-count 80 --metrics gpu__time_duration.sum --csv node .gpu/bench.mjs /tmp/p.json \
         --precision "$p" --points "$pt" --iters 40 > "$R/kern-$tag.csv" 2>&1
     fi
   done
