@@ -4,11 +4,14 @@
 #pragma GCC diagnostic ignored "-Wpsabi"
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
+#include "cpu/gemm.h"
 #include "cpu/ops.h"
 #include "cpu/simd.h"
 #include "cpu/thread_pool.h"
+#include "cpu/transpose.h"
 #include "cpu/vmath.h"
 
 namespace samp::cpu {
@@ -19,10 +22,17 @@ constexpr int64_t kQueryBlock = 8 * kRows;
 constexpr int64_t kLanes = 16; // keys (scores) or head-dim columns (context) per register tile
 
 /** Keys of one head transposed to [d][padded] (padded = len rounded up to kLanes, the pad zero), so that scores
- * are rows of a small GEMM over contiguous memory. */
+ * are rows of a small GEMM over contiguous memory: 16 x 16 blocks in registers with AVX-512, the rest (and all of
+ * it elsewhere) element by element. */
 void transpose_keys(const float* keys, int64_t len, int64_t padded, int64_t stride, int64_t d, float* kt) {
+  static const bool blocks = std::strcmp(gemm_isa(), "avx512") == 0;
+  int64_t j0 = 0;
+  if (blocks && d % 16 == 0)
+    for (; j0 + 16 <= len; j0 += 16)
+      for (int64_t x0 = 0; x0 < d; x0 += 16)
+        transpose16_avx512(keys + j0 * stride + x0, stride, kt + x0 * padded + j0, padded);
   for (int64_t x = 0; x < d; ++x) {
-    for (int64_t j = 0; j < len; ++j) kt[x * padded + j] = keys[j * stride + x];
+    for (int64_t j = j0; j < len; ++j) kt[x * padded + j] = keys[j * stride + x];
     for (int64_t j = len; j < padded; ++j) kt[x * padded + j] = 0.0f;
   }
 }
