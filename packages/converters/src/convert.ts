@@ -46,7 +46,6 @@ export interface ConvertResult {
 const DTYPES = { fp32: 'F32', fp16: 'F16', bf16: 'BF16' } as const;
 const TORCH_DTYPES = { fp32: 'float32', fp16: 'float16', bf16: 'bfloat16' } as const;
 
-/** Checks that the written directory is a model samp loads: config, every encoder tensor with its shape. */
 /** The tokenizer files to write: the source's, plus tokenizer.json made from a lone vocab.txt, or vocab.txt from a
  * lone WordPiece tokenizer.json (a note when it cannot be). */
 function tokenizerFiles(files: TokenizerFiles, notes: string[]): TokenizerFiles {
@@ -67,6 +66,7 @@ function tokenizerFiles(files: TokenizerFiles, notes: string[]): TokenizerFiles 
   return tok;
 }
 
+/** Checks that the written directory is a model samp loads: config, every encoder tensor with its shape. */
 function checkLoads(dir: string): void {
   const config = readBertConfig(dir);
   const ckpt = Checkpoint.open(dir);

@@ -15,6 +15,19 @@ constexpr int kWarpsPerBlock = 8;  // output values per block (staged kernel)
 constexpr int kMaxStaged = 1536;  // widest row the staged kernel takes (8 rows of fp32: 48 KB of shared memory)
 
 // ---- kernels ----
+/** The group's outputs of value n: tanh(sum + bias[n]) per sequence, each sum reduced over the warp. */
+template <typename T>
+__device__ __forceinline__ void store_group(const float (&acc)[kGroup], int rows, int b0, int n, int width,
+                                            const T* bias, float* out) {
+  const int lane = threadIdx.x & 31;
+  const float b = to_f32<T>(bias[n]);
+#pragma unroll
+  for (int r = 0; r < kGroup; ++r) {
+    const float s = warp_sum(acc[r]);
+    if (lane == 0 && r < rows) out[int64_t{b0 + r} * width + n] = tanhf(s + b);
+  }
+}
+
 template <typename T>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock)
     pooler_staged_kernel(const T* hidden, const int32_t* offsets, int batch, int width, const T* w, const T* bias,
@@ -47,12 +60,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock)
                 wv[6] * hi.z + wv[7] * hi.w;
     }
   }
-  const float b = to_f32<T>(bias[n]);
-#pragma unroll
-  for (int r = 0; r < kGroup; ++r) {
-    const float s = warp_sum(acc[r]);
-    if (lane == 0 && r < rows) out[int64_t{b0 + r} * width + n] = tanhf(s + b);
-  }
+  store_group<T>(acc, rows, b0, n, width, bias, out);
 }
 
 template <typename T>
@@ -77,12 +85,7 @@ __global__ void pooler_kernel(const T* hidden, const int32_t* offsets, int batch
       acc[r] += wv * to_f32<T>(h[r][k]);
     }
   }
-  const float b = to_f32<T>(bias[n]);
-#pragma unroll
-  for (int r = 0; r < kGroup; ++r) {
-    const float s = warp_sum(acc[r]);
-    if (lane == 0 && r < rows) out[int64_t{b0 + r} * width + n] = tanhf(s + b);
-  }
+  store_group<T>(acc, rows, b0, n, width, bias, out);
 }
 
 }  // namespace
