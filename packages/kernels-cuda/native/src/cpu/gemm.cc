@@ -1,6 +1,6 @@
 // Blocked, multi-threaded GEMM driver: A packed once per call into micro-panels (or, with a direct micro-kernel,
-// read in place: packing was 4 % of a small model's forward), weights pre-packed, tasks over (row block, column
-// chunk); the epilogue runs on each task's tile while it is still in cache.
+// read in place, a last partial panel included: packing was 4 % of a small model's forward), weights pre-packed,
+// tasks over (row block, column chunk); the epilogue runs on each task's tile while it is still in cache.
 #include "cpu/gemm.h"
 
 #include <algorithm>
@@ -115,20 +115,16 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
   const int64_t panels_per_task = std::clamp<int64_t>(balanced, 1, std::max<int64_t>(1, kNcCols / nr));
   const int64_t col_chunks = (panels + panels_per_task - 1) / panels_per_task;
 
-  // A is packed once per call, micro-panel by micro-panel, and read by every column chunk's task; with a direct
-  // kernel only a last, partial panel is (full panels are read in place)
+  // A is packed once per call, micro-panel by micro-panel, and read by every column chunk's task; a direct kernel
+  // reads every panel in place, a last, partial one too (its rows only)
   const int64_t row_panels = (m + mr - 1) / mr;
   const bool direct = kern.direct != nullptr && direct_enabled();
-  const int64_t first_packed = direct ? row_panels - 1 : 0;  // panels from here on are packed
   thread_local std::vector<float> buffer;
-  if (buffer.size() < static_cast<size_t>((row_panels - first_packed) * mr * k))
-    buffer.resize(static_cast<size_t>((row_panels - first_packed) * mr * k));
+  if (!direct && buffer.size() < static_cast<size_t>(row_panels * mr * k))
+    buffer.resize(static_cast<size_t>(row_panels * mr * k));
   float* const apack = buffer.data();  // (the tasks run on other threads: not the thread_local itself)
-  if (!direct) {
+  if (!direct)
     cpu_parallel_for(row_panels, [&](int64_t q) { pack_panel(a, lda, m, q * mr, k, mr, apack + q * mr * k); });
-  } else if (m % mr != 0) {
-    pack_panel(a, lda, m, first_packed * mr, k, mr, apack);
-  }
 
   cpu_parallel_for(row_blocks * col_chunks, [&](int64_t task) {
     const int64_t i0 = (task / col_chunks) * mc;
@@ -146,12 +142,11 @@ void gemm(const float* a, int64_t m, int64_t lda, const PackedWeight& w, const f
           const int64_t r = std::min<int64_t>(mr, rows - q * mr);
           float* cp = c + (i0 + q * mr) * ldc + j0;
           const int64_t panel = i0 / mr + q;
-          const bool in_place = direct && r == mr;  // full panels are read in place by a direct kernel
           auto run = [&](float* out, int64_t ld) {
-            if (in_place) kern.direct(kc, a + panel * mr * lda + k0, lda, bp, out, ld, k0 > 0);
-            else kern.micro(kc, apack + (panel - first_packed) * mr * k + k0 * mr, bp, out, ld, k0 > 0);
+            if (direct) kern.direct(kc, a + panel * mr * lda + k0, lda, bp, out, ld, k0 > 0, static_cast<int>(r));
+            else kern.micro(kc, apack + panel * mr * k + k0 * mr, bp, out, ld, k0 > 0);
           };
-          if (r == mr && cols == nr) {
+          if ((r == mr || direct) && cols == nr) {  // a direct kernel writes only the panel's rows
             run(cp, ldc);
             continue;
           }

@@ -12,9 +12,10 @@ using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* 
 using EpilogueKernel = void (*)(float* c, int64_t ldc, int64_t rows, int64_t j0, int64_t cols, const float* bias,
                                 Epilogue ep);
 
-/** The micro-kernel reading A in place: row r of the tile at a + r * lda, k along the row. */
+/** The micro-kernel reading A in place: row r of the tile at a + r * lda, k along the row; `rows` (1 to mr) rows of
+ * A read and of C written, so that a last, partial panel needs no packing. */
 using DirectMicroKernel = void (*)(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
-                                   bool accumulate);
+                                   bool accumulate, int rows);
 
 struct GemmKernel {
   const char* isa;
