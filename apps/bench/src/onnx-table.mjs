@@ -1,5 +1,7 @@
 // The table of onnx-bench.ts: median ms per engine at each (model, batch, seq), and samp's speedups over
-// onnxruntime's fp32 and dynamic INT8 on the same graphs (samp's ONNX export) in the same run.
+// onnxruntime's fp32 and dynamic INT8 on the same graphs (samp's ONNX export) in the same run; then the spread of
+// the round medians, and the speedups between each engine's fastest round (its least disturbed one: on a shared
+// machine a burst of interference can slow every call of a round).
 // Usage: node src/onnx-table.mjs ONNX.json >> results.md
 import { readFileSync } from 'node:fs';
 
@@ -24,5 +26,11 @@ out.push('', 'Spread of the round medians (min-max ms):', '', `| model | batch x
 for (const r of run.rows) {
   const span = (e) => `${Math.min(...r.round_medians_ms[e]).toFixed(2)}-${Math.max(...r.round_medians_ms[e]).toFixed(2)}`;
   out.push(`| ${r.model} | ${r.batch} x ${r.seq} | ${ENGINES.map(span).join(' | ')} |`);
+}
+out.push('', "Speedups between each engine's fastest round:", '', '| model | batch x seq | samp fp32 vs ORT fp32 | samp INT8 vs ORT\'s faster INT8 |', '|---|---|---:|---:|');
+for (const r of run.rows) {
+  const best = (e) => Math.min(...r.round_medians_ms[e]);
+  const ortInt8 = Math.min(best('onnxruntime dynamic int8'), best('onnxruntime qdq int8'));
+  out.push(`| ${r.model} | ${r.batch} x ${r.seq} | ${x(best('onnxruntime fp32'), best('samp fp32'))} | ${x(ortInt8, best('samp fully-quant int8'))} |`);
 }
 console.log(out.join('\n'));
