@@ -24,7 +24,8 @@ for p in $PRECISIONS; do
       # own kernels only (cuBLASLt tunes with many launches): real clocks, caches as the forward leaves them, eager
       # launches after the warm-up
       SAMP_CUDA_GRAPHS=0 ncu --clock-control none --cache-control none \
-        --kernel-name regex:"attention|layernorm|embedding|pooler" --launch-skip 600 --launch-count 80 --metrics gpu__time_duration.sum --csv node .gpu/bench.mjs /tmp/p.json \
+        --kernel-name regex:"attention|layernorm|embedding|pooler" --launch-skip 600 --launch-count 80 \
+        --metrics gpu__time_duration.sum --csv node .gpu/bench.mjs /tmp/p.json \
         --precision "$p" --points "$pt" --iters 40 > "$R/kern-$tag.csv" 2>&1
     fi
   done

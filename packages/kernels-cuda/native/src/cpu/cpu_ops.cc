@@ -7,6 +7,14 @@
 #include "cpu/pooler.h"
 
 namespace samp {
+namespace {
+
+/** x[j] += bias[j % bias.size()]: a bias broadcast over the rows of x (the bias a GEMM left to the next kernel). */
+void add_row_bias(std::vector<float>& x, const std::vector<float>& bias) {
+  for (size_t j = 0; j < x.size(); ++j) x[j] += bias[j % bias.size()];
+}
+
+}  // namespace
 
 std::vector<float> cpu_run_op(const OpArgs& a) {
   const int64_t out_len = op_args_validate(a);
@@ -31,13 +39,11 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
                                  out.data());
   } else if (a.op == "add_layernorm") {
     out = a.f[0];
-    if (a.f.size() == 5)  // the x bias
-      for (size_t j = 0; j < out.size(); ++j) out[j] += a.f[4][j % a.f[4].size()];
+    if (a.f.size() == 5) add_row_bias(out, a.f[4]);  // the x bias
     cpu::cpu_add_layernorm(out.data(), a.f[1].data(), a.dims[0], a.f[2].data(), a.f[3].data(), a.dims[1], a.eps);
   } else if (a.op == "attention") {
     std::vector<float> qkv = a.f[0];
-    if (a.f.size() == 2)  // the QKV bias
-      for (size_t j = 0; j < qkv.size(); ++j) qkv[j] += a.f[1][j % a.f[1].size()];
+    if (a.f.size() == 2) add_row_bias(qkv, a.f[1]);  // the QKV bias
     cpu::cpu_attention(qkv.data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
   } else if (a.op == "pooler") {
     const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[1]);

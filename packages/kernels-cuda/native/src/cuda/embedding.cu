@@ -57,11 +57,7 @@ template <typename T>
 void launch_rows(int64_t tokens, const int32_t* ids, const int32_t* types, const int32_t* positions, const void* word,
                  const void* position, const void* type, const float* gamma, const float* beta, int hidden,
                  float eps, void* out, const Q8Store& q, cudaStream_t stream) {
-  const int chunks = (hidden + 32 * kVec - 1) / (32 * kVec);
-  auto kernel = chunks <= 1 ? embedding_row_kernel<T, 1>
-              : chunks == 2 ? embedding_row_kernel<T, 2>
-              : chunks == 3 ? embedding_row_kernel<T, 3>
-                            : embedding_row_kernel<T, 4>;
+  auto kernel = row_kernel_for(hidden, [](auto c) { return embedding_row_kernel<T, decltype(c)::value>; });
   const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   kernel<<<grid, 32 * kWarpNormRows, 0, stream>>>(ids, types, positions, tokens, static_cast<const T*>(word),
                                                   static_cast<const T*>(position), static_cast<const T*>(type), gamma,

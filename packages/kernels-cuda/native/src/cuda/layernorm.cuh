@@ -2,6 +2,7 @@
 // (a value per lane and step), and warp-wide in 8-value chunks with 16-byte loads and stores (the row kernels).
 #pragma once
 #include <cstdint>
+#include <type_traits>
 
 #include "cuda/device_math.cuh"
 #include "cuda/q8.cuh"
@@ -14,6 +15,17 @@ constexpr int kNormPer = 32;  // rows up to 8192 values
 /** Whether the residual-add row kernel of layernorm_q8.cu takes rows of this width: a multiple of 8, at most 1024
  * (every BERT width). */
 inline bool row_kernel_width(int64_t hidden) { return hidden % 8 == 0 && hidden <= 1024; }
+
+/** The instance of a row kernel (templated on its chunks of 8 values per lane, 1 to 4) for rows of `hidden`
+ * values: pick(std::integral_constant<int, chunks>) returns it. */
+template <typename Pick>
+auto row_kernel_for(int64_t hidden, Pick pick) {
+  const int64_t chunks = (hidden + 32 * kVec - 1) / (32 * kVec);
+  return chunks <= 1 ? pick(std::integral_constant<int, 1>{})
+       : chunks == 2 ? pick(std::integral_constant<int, 2>{})
+       : chunks == 3 ? pick(std::integral_constant<int, 3>{})
+                     : pick(std::integral_constant<int, 4>{});
+}
 
 /** v holds row[threadIdx.x + i * blockDim.x] for i < kNormPer (0 beyond n); writes the normalized row to out. */
 template <typename T>

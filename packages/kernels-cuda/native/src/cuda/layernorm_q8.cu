@@ -58,13 +58,10 @@ __global__ void __launch_bounds__(32 * kWarpNormRows, kBlocksPerSm)
 }
 
 template <typename T>
-void launch_chunks(int chunks, unsigned grid, cudaStream_t stream, const T* x, const float* x_bias, const T* residual,
-                   Q8Load residual8, int64_t tokens, const float* gamma, const float* beta, int hidden, float eps, T* y,
-                   Q8Store q, const int32_t* source, float* unpacked) {
-  auto kernel = chunks <= 1 ? add_layernorm_q8_kernel<T, 1>
-              : chunks == 2 ? add_layernorm_q8_kernel<T, 2>
-              : chunks == 3 ? add_layernorm_q8_kernel<T, 3>
-                            : add_layernorm_q8_kernel<T, 4>;
+void launch_rows(unsigned grid, cudaStream_t stream, const T* x, const float* x_bias, const T* residual,
+                 Q8Load residual8, int64_t tokens, const float* gamma, const float* beta, int hidden, float eps, T* y,
+                 Q8Store q, const int32_t* source, float* unpacked) {
+  auto kernel = row_kernel_for(hidden, [](auto c) { return add_layernorm_q8_kernel<T, decltype(c)::value>; });
   launch_overlapped(kernel, grid, 32 * kWarpNormRows, 0, stream, x, x_bias, residual, residual8, tokens, gamma, beta,
                     hidden, eps, y, q, source, unpacked);
 }
@@ -87,14 +84,14 @@ void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const
                    aligned_to(gamma, 16) && aligned_to(beta, 16) && aligned_to(unpacked, 16) &&
                    aligned_to(residual8.data, 8) && aligned_to(q.data, 8),
                SAMP_INVALID, "layernorm: tensors must be 16-byte aligned (8-byte for 8-bit ones)");
-  const int chunks = static_cast<int>(hidden / (32 * kVec) + (hidden % (32 * kVec) ? 1 : 0));
   const int64_t row_blocks = (tokens + kWarpNormRows - 1) / kWarpNormRows;
-  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(row_blocks, int64_t{kBlocksPerSm} * current_sm_count()));
+  const unsigned grid =
+      static_cast<unsigned>(std::min<int64_t>(row_blocks, int64_t{kBlocksPerSm} * current_sm_count()));
   const int h = static_cast<int>(hidden);
   SAMP_DISPATCH_DTYPE(dt, T,
-                      launch_chunks<T>(chunks, grid, stream, static_cast<const T*>(x), x_bias,
-                                       static_cast<const T*>(residual), residual8, tokens, gamma, beta, h, eps,
-                                       static_cast<T*>(y), q, source, unpacked));
+                      launch_rows<T>(grid, stream, static_cast<const T*>(x), x_bias, static_cast<const T*>(residual),
+                                     residual8, tokens, gamma, beta, h, eps, static_cast<T*>(y), q, source,
+                                     unpacked));
 }
 
 }  // namespace samp::cuda
