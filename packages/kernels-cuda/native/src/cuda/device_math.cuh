@@ -4,6 +4,8 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <type_traits>
+
 namespace samp::cuda {
 
 template <typename T>
@@ -26,16 +28,37 @@ __device__ __forceinline__ __nv_bfloat16 from_f32<__nv_bfloat16>(float x) { retu
 
 constexpr int kVec = 8;  // values per vector load / store (16 bytes of fp16 / bf16, 32 of fp32)
 
+/** 8 values of T as they lie in memory: whole 16-byte words (one 8-byte word for 8-bit types), so that a kernel
+ * can issue all of a row's loads before it widens any of them. */
+template <typename T>
+struct Raw8 {
+  static constexpr int kBytes = kVec * static_cast<int>(sizeof(T));
+  using Word = std::conditional_t<(kBytes >= 16), uint4, uint2>;
+  Word w[kBytes >= 16 ? kBytes / 16 : 1];
+};
+
+/** Loads p[0..8) (aligned to its size, at most 16 bytes) as it lies in memory. */
+template <typename T>
+__device__ __forceinline__ Raw8<T> load_raw8(const T* p) {
+  Raw8<T> r;
+  constexpr int kWords = sizeof(r.w) / sizeof(r.w[0]);
+#pragma unroll
+  for (int w = 0; w < kWords; ++w) r.w[w] = reinterpret_cast<const typename Raw8<T>::Word*>(p)[w];
+  return r;
+}
+
+/** The 8 values of r widened to fp32. */
+template <typename T>
+__device__ __forceinline__ void widen8(const Raw8<T>& r, float (&o)[kVec]) {
+  const T* e = reinterpret_cast<const T*>(r.w);
+#pragma unroll
+  for (int i = 0; i < kVec; ++i) o[i] = to_f32<T>(e[i]);
+}
+
 /** Loads p[0..8) (16-byte aligned) in 16-byte pieces, widened to fp32. */
 template <typename T>
 __device__ __forceinline__ void load8(const T* p, float (&o)[kVec]) {
-  constexpr int kWords = kVec * static_cast<int>(sizeof(T)) / 16;
-  uint4 raw[kWords];
-#pragma unroll
-  for (int w = 0; w < kWords; ++w) raw[w] = reinterpret_cast<const uint4*>(p)[w];
-  const T* e = reinterpret_cast<const T*>(raw);
-#pragma unroll
-  for (int i = 0; i < kVec; ++i) o[i] = to_f32<T>(e[i]);
+  widen8(load_raw8(p), o);
 }
 
 /** Stores v to p[0..8) (16-byte aligned) in T, in 16-byte pieces. */
