@@ -94,6 +94,19 @@ __global__ void floor_flat(const __half* in, int64_t in_n, int8_t* out, int64_t 
   }
 }
 
+/** Writes row t's values [col, col + 8) normalized (gamma, beta) and encoded in E4M3 to b.out. */
+__device__ __forceinline__ void store_normalized8(const Bufs& b, int64_t t, int col, const float (&v)[kVec],
+                                                  float mean, float rs, float inv) {
+  float g[kVec], bt[kVec];
+  load8(b.gamma + col, g);
+  load8(b.beta + col, bt);
+  uint2 o;
+  int8_t* ob = reinterpret_cast<int8_t*>(&o);
+#pragma unroll
+  for (int e = 0; e < kVec; ++e) ob[e] = q8_encode((v[e] - mean) * rs * g[e] + bt[e], inv, true);
+  *reinterpret_cast<uint2*>(b.out + t * H + col) = o;
+}
+
 /** LayerNorm variant: gamma and beta loaded with the row (before the reductions), mean and variance from one
  * reduction of (sum, sum of squares). `kOnePass`: the one-reduction statistics; else two passes as shipped. */
 template <bool kOnePass>
@@ -147,15 +160,7 @@ __global__ void __launch_bounds__(128, 8) ln_prefetch(Bufs b, float scale, float
   const float rs = rsqrtf(var + 1e-12f);
 #pragma unroll
   for (int c = 0; c < kChunks; ++c) {
-    const int col = (lane + 32 * c) * kVec;
-    float g[kVec], bt[kVec];
-    load8(b.gamma + col, g);
-    load8(b.beta + col, bt);
-    uint2 o;
-    int8_t* ob = reinterpret_cast<int8_t*>(&o);
-#pragma unroll
-    for (int e = 0; e < kVec; ++e) ob[e] = q8_encode((v[c][e] - mean) * rs * g[e] + bt[e], inv, true);
-    *reinterpret_cast<uint2*>(b.out + t * H + col) = o;
+    store_normalized8(b, t, (lane + 32 * c) * kVec, v[c], mean, rs, inv);
   }
 }
 
@@ -188,14 +193,7 @@ __global__ void __launch_bounds__(96) ln_block96(Bufs b, float scale, float inv)
   s = part[0][0] + part[0][1] + part[0][2];
   sq = part[1][0] + part[1][1] + part[1][2];
   const float mean = s / H, rs = rsqrtf(fmaxf(sq / H - mean * mean, 0.0f) + 1e-12f);
-  float g[kVec], bt[kVec];
-  load8(b.gamma + col, g);
-  load8(b.beta + col, bt);
-  uint2 o;
-  int8_t* ob = reinterpret_cast<int8_t*>(&o);
-#pragma unroll
-  for (int e = 0; e < kVec; ++e) ob[e] = q8_encode((v[e] - mean) * rs * g[e] + bt[e], inv, true);
-  *reinterpret_cast<uint2*>(b.out + t * H + col) = o;
+  store_normalized8(b, t, col, v, mean, rs, inv);
 }
 
 template <typename... P, typename... A>
