@@ -64,11 +64,9 @@ __global__ void __launch_bounds__(128, 8) floor_rows(Bufs b, float scale, float 
     load8(b.bias + col, xb);
     const uint2 raw = *reinterpret_cast<const uint2*>(b.res + t * H + col);
     const int8_t* r = reinterpret_cast<const int8_t*>(&raw);
-    uint2 o;
-    int8_t* ob = reinterpret_cast<int8_t*>(&o);
 #pragma unroll
-    for (int e = 0; e < kVec; ++e) ob[e] = q8_encode(v[e] + xb[e] + q8_decode(r[e], scale, true), inv, true);
-    *reinterpret_cast<uint2*>(b.out + t * H + col) = o;
+    for (int e = 0; e < kVec; ++e) v[e] += xb[e] + q8_decode(r[e], scale, true);
+    q8_store8(b.out + t * H + col, v, inv, true);
   }
 }
 
@@ -86,11 +84,10 @@ __global__ void floor_flat(const __half* in, int64_t in_n, int8_t* out, int64_t 
     for (int e = 0; e < kVec; ++e) acc += v[e];
   }
   for (int64_t i = start; i < out_n; i += stride) {
-    uint2 o;
-    int8_t* ob = reinterpret_cast<int8_t*>(&o);
+    float o[kVec];
 #pragma unroll
-    for (int e = 0; e < kVec; ++e) ob[e] = q8_encode(acc + static_cast<float>(e), 1.0f, true);
-    *reinterpret_cast<uint2*>(out + i) = o;
+    for (int e = 0; e < kVec; ++e) o[e] = acc + static_cast<float>(e);
+    q8_store8(out + i, o, 1.0f, true);
   }
 }
 
@@ -100,11 +97,10 @@ __device__ __forceinline__ void store_normalized8(const Bufs& b, int64_t t, int 
   float g[kVec], bt[kVec];
   load8(b.gamma + col, g);
   load8(b.beta + col, bt);
-  uint2 o;
-  int8_t* ob = reinterpret_cast<int8_t*>(&o);
+  float o[kVec];
 #pragma unroll
-  for (int e = 0; e < kVec; ++e) ob[e] = q8_encode((v[e] - mean) * rs * g[e] + bt[e], inv, true);
-  *reinterpret_cast<uint2*>(b.out + t * H + col) = o;
+  for (int e = 0; e < kVec; ++e) o[e] = (v[e] - mean) * rs * g[e] + bt[e];
+  q8_store8(b.out + t * H + col, o, inv, true);
 }
 
 /** LayerNorm variant: gamma and beta loaded with the row (before the reductions), mean and variance from one

@@ -24,13 +24,9 @@ __global__ void convert_to_f32_kernel(const T* src, float* dst, int64_t n) {
 template <typename T>
 __global__ void quantize8_kernel(const T* x, int64_t chunks, Q8Store q) {
   for (int64_t c = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; c < chunks; c += int64_t{gridDim.x} * blockDim.x) {
-    const uint4 raw = reinterpret_cast<const uint4*>(x)[c];
-    const T* v = reinterpret_cast<const T*>(&raw);
-    uint2 out;
-    int8_t* o = reinterpret_cast<int8_t*>(&out);
-#pragma unroll
-    for (int e = 0; e < 8; ++e) o[e] = q8_encode(to_f32<T>(v[e]), q.inv_scale, q.fp8);
-    reinterpret_cast<uint2*>(q.data)[c] = out;
+    float v[kVec];
+    load8(x + c * kVec, v);
+    q8_store8(q.data + c * kVec, v, q.inv_scale, q.fp8);
   }
 }
 

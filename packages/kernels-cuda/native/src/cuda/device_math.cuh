@@ -64,13 +64,13 @@ __device__ __forceinline__ void load8(const T* p, float (&o)[kVec]) {
 /** Stores v to p[0..8) (16-byte aligned) in T, in 16-byte pieces. */
 template <typename T>
 __device__ __forceinline__ void store8(T* p, const float (&v)[kVec]) {
-  constexpr int kWords = kVec * static_cast<int>(sizeof(T)) / 16;
-  uint4 raw[kWords];
-  T* e = reinterpret_cast<T*>(raw);
+  Raw8<T> r;
+  T* e = reinterpret_cast<T*>(r.w);
 #pragma unroll
   for (int i = 0; i < kVec; ++i) e[i] = from_f32<T>(v[i]);
+  constexpr int kWords = sizeof(r.w) / sizeof(r.w[0]);
 #pragma unroll
-  for (int w = 0; w < kWords; ++w) reinterpret_cast<uint4*>(p)[w] = raw[w];
+  for (int w = 0; w < kWords; ++w) reinterpret_cast<typename Raw8<T>::Word*>(p)[w] = r.w[w];
 }
 
 __device__ __forceinline__ float warp_sum(float v) {

@@ -114,13 +114,7 @@ __device__ __forceinline__ void row_layernorm_store(const float (&v)[kChunks][kV
 #pragma unroll
     for (int e = 0; e < kVec; ++e) o[e] = (v[c][e] - mean) * inv * g[e] + bt[e];
     if (y) store8(y + col, o);
-    if (q.data) {
-      uint2 raw;
-      int8_t* b = reinterpret_cast<int8_t*>(&raw);
-#pragma unroll
-      for (int e = 0; e < kVec; ++e) b[e] = q8_encode(o[e], q.inv_scale, q.fp8);
-      *reinterpret_cast<uint2*>(q.data + col) = raw;
-    }
+    if (q.data) q8_store8(q.data + col, o, q.inv_scale, q.fp8);
     if (f32) store8(f32 + col, o);
   }
 }

@@ -21,6 +21,15 @@ __device__ __forceinline__ float q8_decode(int8_t q, float scale, bool fp8) {
   return scale * static_cast<float>(q);
 }
 
+/** Encodes 8 values to p[0..8) (8-byte aligned) in one 8-byte store. */
+__device__ __forceinline__ void q8_store8(int8_t* p, const float (&v)[8], float inv_scale, bool fp8) {
+  uint2 raw;
+  int8_t* b = reinterpret_cast<int8_t*>(&raw);
+#pragma unroll
+  for (int e = 0; e < 8; ++e) b[e] = q8_encode(v[e], inv_scale, fp8);
+  *reinterpret_cast<uint2*>(p) = raw;
+}
+
 /** Encodes two adjacent values to q.data[at], q.data[at + 1] in one 2-byte store (at even). */
 __device__ __forceinline__ void q8_store2(const Q8Store& q, int64_t at, float lo, float hi) {
   char2 v;
