@@ -92,7 +92,8 @@ export function opCases(): OpCase[] {
       tolerance: half,
     });
   }
-  for (const [lengths, heads, d] of [[[1, 7, 64], 2, 64], [[130, 3, 65], 4, 64], [[20, 9], 3, 32], [[5, 33], 2, 24]] as const) {
+  for (const [lengths, heads, d] of [[[1, 7, 64], 2, 64], [[128, 100, 17], 2, 64], [[130, 3, 65], 4, 64], [[20, 9], 3, 32],
+    [[5, 33], 2, 24]] as const) {
     const offsets = offsetsOf([...lengths]);
     const tokens = offsets[offsets.length - 1]!;
     cases.push({

@@ -16,35 +16,37 @@ namespace samp::cuda {
 namespace {
 
 constexpr int kD = 64;       // head size of the tensor-core path
-constexpr int kTile = 64;    // queries per block, keys per tile
-constexpr int kWarps = 4;    // 16 query rows each
-constexpr int kThreads = kWarps * 32;
+constexpr int kTile = 64;    // keys per tile
 constexpr int kLdh = kD + 8; // padded row of 16-bit values: fragment loads are free of bank conflicts
 constexpr int kLdq = kD + 16;  // padded row of the 8-bit output staging, in bytes (16-byte aligned rows)
+// Warps per block, 16 query rows each. Sequences of up to 128 tokens take one block of 8 warps per head, which
+// reads each key and value once; longer ones take blocks of 4 warps (64 queries).
+constexpr int kWideWarps = 8, kNarrowWarps = 4;
+
+/** Shared memory of a block of kWarps warps: the queries (then the output tile), two key and two value tiles
+ * (double-buffered: the next tile loads while this one is used), and the head's query and value biases. */
+template <int kWarps>
+constexpr size_t attention_smem_bytes() {
+  return sizeof(uint16_t) * (kWarps * 16 + 4 * kTile) * kLdh + sizeof(float) * 2 * kD;
+}
 
 /** What the tensor-core kernel writes: the context in the model's dtype, or 8-bit for the next GEMM. */
 enum class CtxOut { dtype, int8, fp8 };
 
 // ---- kernels ----
-/** Starts copying a kTile x kD tile to shared memory without going through registers (cp.async, 16 bytes per
- * copy); rows past the sequence are zero-filled. Completion: cp_async_commit / cp_async_wait. */
-template <typename T>
-__device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, int64_t first, int len, int row0, T* dst) {
+/** Starts copying kRows rows of a head (kD values each) to shared memory without going through registers
+ * (cp.async, 16 bytes per copy, kThreads threads); rows past the sequence are zero-filled. Completion:
+ * cp_async_commit / cp_async_wait. */
+template <int kRows, int kThreads, typename T>
+__device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, int64_t first, int len, int row0,
+                                                T* dst) {
 #pragma unroll
-  for (int i = 0; i < kTile * kD / 8 / kThreads; ++i) {
+  for (int i = 0; i < kRows * kD / 8 / kThreads; ++i) {
     const int v = threadIdx.x + i * kThreads, r = v / (kD / 8), c = (v % (kD / 8)) * 8;
     const bool in = row0 + r < len;
     const T* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
     cp_async16(smem_addr(dst + r * kLdh + c), src, in);
   }
-}
-
-/** B fragment of P V (16 keys x 8 dims) from the row-major V tile, transposed on the way by ldmatrix. */
-__device__ __forceinline__ void ldmatrix_x2_trans(uint32_t& b0, uint32_t& b1, const void* row) {
-#if __CUDA_ARCH__ >= 800
-  const uint32_t at = static_cast<uint32_t>(__cvta_generic_to_shared(row));
-  asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0, %1}, [%2];\n" : "=r"(b0), "=r"(b1) : "r"(at));
-#endif
 }
 
 template <typename T>
@@ -108,37 +110,102 @@ __device__ __forceinline__ uint32_t encode2(float lo, float hi, float inv_scale)
   if constexpr (kOut == CtxOut::dtype) {
     return pack2<T>(lo, hi);
   } else {
-    constexpr bool fp8 = kOut == CtxOut::fp8;
-    const uint32_t a = static_cast<uint8_t>(q8_encode(lo, inv_scale, fp8));
-    const uint32_t b = static_cast<uint8_t>(q8_encode(hi, inv_scale, fp8));
-    return a | (b << 8);
+    return q8_encode2(lo, hi, inv_scale, kOut == CtxOut::fp8);
+  }
+}
+
+/** One warp's 16 query rows against one tile of keys and values (rows k0.. of the sequence): the scores on the
+ * tensor cores, keys past the sequence masked, the online softmax update of the running max (m), sum (l) and
+ * output (o), then o += p v. Fragment layout as described above attention_mma_kernel. */
+template <typename T>
+__device__ __forceinline__ void attend_tile(const uint32_t (&qa)[kD / 16][4], const T* kt, const T* vt, int k0, int len,
+                                            float scale_log2, int lane, float (&o)[kD / 8][4], float& m0, float& m1,
+                                            float& l0, float& l1) {
+  const int t = lane & 3;
+  float s[kTile / 8][4] = {};
+#pragma unroll
+  for (int k = 0; k < kD / 16; ++k)  // each step's eight products are independent of each other
+#pragma unroll
+    for (int j = 0; j < kTile / 8; ++j) {
+      const T* kr = kt + (8 * j + (lane >> 2)) * kLdh + 16 * k + 2 * t;
+      mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
+    }
+
+  // mask keys past the sequence; the max is taken of the raw scores (the scale is positive) and the scale into
+  // log2 units goes into the exponent's fma
+  const bool full = k0 + kTile <= len;  // no key of this tile is past the sequence
+  float mx0 = -INFINITY, mx1 = -INFINITY;
+#pragma unroll
+  for (int j = 0; j < kTile / 8; ++j)
+#pragma unroll
+    for (int e = 0; e < 4; ++e) {
+      if (!full && k0 + 8 * j + 2 * t + (e & 1) >= len) s[j][e] = -INFINITY;
+      if (e < 2) mx0 = fmaxf(mx0, s[j][e]);
+      else mx1 = fmaxf(mx1, s[j][e]);
+    }
+  mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+  mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+  mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
+  mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+  const float n0 = fmaxf(m0, mx0), n1 = fmaxf(m1, mx1);
+  if (k0 > 0) {  // rescale what the earlier tiles gave (nothing yet for the first)
+    const float a0 = fast_exp2((m0 - n0) * scale_log2), a1 = fast_exp2((m1 - n1) * scale_log2);
+    l0 *= a0, l1 *= a1;
+#pragma unroll
+    for (int j = 0; j < kD / 8; ++j) o[j][0] *= a0, o[j][1] *= a0, o[j][2] *= a1, o[j][3] *= a1;
+  }
+  m0 = n0, m1 = n1;
+  const float c0 = -n0 * scale_log2, c1 = -n1 * scale_log2;
+#pragma unroll
+  for (int j = 0; j < kTile / 8; ++j) {
+    s[j][0] = fast_exp2(fmaf(s[j][0], scale_log2, c0)), s[j][1] = fast_exp2(fmaf(s[j][1], scale_log2, c0));
+    s[j][2] = fast_exp2(fmaf(s[j][2], scale_log2, c1)), s[j][3] = fast_exp2(fmaf(s[j][3], scale_log2, c1));
+    l0 += s[j][0] + s[j][1], l1 += s[j][2] + s[j][3];
+  }
+
+  // o += p v, the probabilities repacked from accumulator tiles into A fragments
+#pragma unroll
+  for (int k = 0; k < kTile / 16; ++k) {
+    const uint32_t pa[4] = {pack2<T>(s[2 * k][0], s[2 * k][1]), pack2<T>(s[2 * k][2], s[2 * k][3]),
+                            pack2<T>(s[2 * k + 1][0], s[2 * k + 1][1]), pack2<T>(s[2 * k + 1][2], s[2 * k + 1][3])};
+#pragma unroll
+    for (int j = 0; j < kD / 8; j += 2) {  // matrices: keys 16k.., 16k + 8.. of dims 8j.., then of dims 8j + 8..
+      uint32_t vb[4];
+      ldmatrix_x4_trans(vb, smem_addr(vt + (16 * k + (lane & 15)) * kLdh + 8 * j + 8 * (lane >> 4)));
+      mma16816<T>(o[j], pa, vb[0], vb[1]);
+      mma16816<T>(o[j + 1], pa, vb[2], vb[3]);
+    }
   }
 }
 
 // Each warp owns 16 query rows. With g = lane / 4 and t = lane % 4, a thread holds rows g and g + 8 of every
 // accumulator tile (columns 2t, 2t + 1 of each 8-wide tile): scores, probabilities and the output stay in
-// registers, and a row's max and sum need two shuffles inside the quad of threads sharing it.
-template <typename T, CtxOut kOut>
-__global__ void __launch_bounds__(kThreads)
+// registers, and a row's max and sum need two shuffles inside the quad of threads sharing it. Value fragments come
+// from shared memory by ldmatrix, four 8 x 8 matrices at a time, transposed on the way.
+template <typename T, CtxOut kOut, int kWarps>
+__global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
     attention_mma_kernel(const T* qkv, const float* bias, const int32_t* offsets, int heads, float scale_log2, T* ctx,
                          Q8Store q) {
-  __shared__ __align__(16) T qs[kTile * kLdh];  // the queries, then the output tile
-  __shared__ __align__(16) T ks[2][kTile * kLdh];  // double-buffered: the next tile loads while this one is used
-  __shared__ __align__(16) T vs[2][kTile * kLdh];
-  __shared__ __align__(16) float bs[2 * kD];  // the head's query bias, then its value bias
+  constexpr int kThreads = kWarps * 32, kQueries = kWarps * 16;
+  extern __shared__ __align__(16) unsigned char smem[];
+  T* qs = reinterpret_cast<T*>(smem);  // the queries, then the output tile
+  T* const ks = qs + kQueries * kLdh;  // key tile i at ks + i * kTile * kLdh
+  T* const vs = ks + 2 * kTile * kLdh;  // value tile i likewise
+  float* bs = reinterpret_cast<float*>(qs + (kQueries + 4 * kTile) * kLdh);  // query bias, then value bias
   wait_for_previous_kernel();
-  const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kTile;
+  const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kQueries;
   const int64_t first = offsets[b];
   const int len = offsets[b + 1] - offsets[b];
   if (q0 >= len) return;
   const int64_t hidden = int64_t{heads} * kD, stride = 3 * hidden;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const bool active = q0 + warp * 16 < len;  // a warp past the sequence only helps load and synchronize
   const T* kbase = qkv + hidden + h * kD;
   const T* vbase = qkv + 2 * hidden + h * kD;
 
-  load_tile_async<T>(qkv + h * kD, stride, first, len, q0, qs);
-  load_tile_async<T>(kbase, stride, first, len, 0, ks[0]);
-  load_tile_async<T>(vbase, stride, first, len, 0, vs[0]);
+  load_tile_async<kQueries, kThreads>(qkv + h * kD, stride, first, len, q0, qs);
+  load_tile_async<kTile, kThreads>(kbase, stride, first, len, 0, ks);
+  load_tile_async<kTile, kThreads>(vbase, stride, first, len, 0, vs);
   if (bias && threadIdx.x < 2 * kD / 4) {  // 16 pieces of 4 floats for each bias, copied with the first tiles
     const int part = threadIdx.x / (kD / 4), at = (threadIdx.x % (kD / 4)) * 4;
     cp_async16(smem_addr(bs + part * kD + at), bias + 2 * part * hidden + h * kD + at, true);
@@ -150,86 +217,38 @@ __global__ void __launch_bounds__(kThreads)
   float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.0f, l1 = 0.0f;
   for (int k0 = 0, buf = 0; k0 < len; k0 += kTile, buf ^= 1) {
     if (k0 + kTile < len) {
-      load_tile_async<T>(kbase, stride, first, len, k0 + kTile, ks[buf ^ 1]);
-      load_tile_async<T>(vbase, stride, first, len, k0 + kTile, vs[buf ^ 1]);
+      load_tile_async<kTile, kThreads>(kbase, stride, first, len, k0 + kTile, ks + (buf ^ 1) * kTile * kLdh);
+      load_tile_async<kTile, kThreads>(vbase, stride, first, len, k0 + kTile, vs + (buf ^ 1) * kTile * kLdh);
       cp_async_commit();
       cp_async_wait<1>();
     } else {
       cp_async_wait<0>();
     }
     __syncthreads();
-    if (k0 == 0) {
+    if (active) {
+      if (k0 == 0) {
 #pragma unroll
-      for (int k = 0; k < kD / 16; ++k) {
-        const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
-        const T* r1 = r0 + 8 * kLdh;
-        qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
-        if (bias) {
-          const float* bq = bs + 16 * k + 2 * t;
-          const float2 lo = make_float2(bq[0], bq[1]), hi = make_float2(bq[8], bq[9]);
+        for (int k = 0; k < kD / 16; ++k) {
+          const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
+          const T* r1 = r0 + 8 * kLdh;
+          qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+          if (bias) {
+            const float* bq = bs + 16 * k + 2 * t;
+            const float2 lo = make_float2(bq[0], bq[1]), hi = make_float2(bq[8], bq[9]);
 #pragma unroll
-          for (int e = 0; e < 4; ++e) {
-            const float2 v = unpack2<T>(qa[k][e]), add = e < 2 ? lo : hi;
-            qa[k][e] = pack2<T>(v.x + add.x, v.y + add.y);
+            for (int e = 0; e < 4; ++e) {
+              const float2 v = unpack2<T>(qa[k][e]), add = e < 2 ? lo : hi;
+              qa[k][e] = pack2<T>(v.x + add.x, v.y + add.y);
+            }
           }
         }
       }
-    }
-    const T* kt = ks[buf];
-    const T* vtile = vs[buf];
-
-    float s[kTile / 8][4] = {};
-#pragma unroll
-    for (int j = 0; j < kTile / 8; ++j)
-#pragma unroll
-      for (int k = 0; k < kD / 16; ++k) {
-        const T* kr = kt + (8 * j + g) * kLdh + 16 * k + 2 * t;
-        mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
-      }
-
-    // scale into log2 units, mask keys past the sequence, then the online softmax update
-    const bool full = k0 + kTile <= len;  // no key of this tile is past the sequence
-    float mx0 = -INFINITY, mx1 = -INFINITY;
-#pragma unroll
-    for (int j = 0; j < kTile / 8; ++j)
-#pragma unroll
-      for (int e = 0; e < 4; ++e) {
-        const bool valid = full || k0 + 8 * j + 2 * t + (e & 1) < len;
-        s[j][e] = valid ? s[j][e] * scale_log2 : -INFINITY;
-        if (e < 2) mx0 = fmaxf(mx0, s[j][e]);
-        else mx1 = fmaxf(mx1, s[j][e]);
-      }
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-    const float n0 = fmaxf(m0, mx0), n1 = fmaxf(m1, mx1);
-    const float a0 = fast_exp2(m0 - n0), a1 = fast_exp2(m1 - n1);
-    m0 = n0, m1 = n1;
-    l0 *= a0, l1 *= a1;
-#pragma unroll
-    for (int j = 0; j < kD / 8; ++j) o[j][0] *= a0, o[j][1] *= a0, o[j][2] *= a1, o[j][3] *= a1;
-#pragma unroll
-    for (int j = 0; j < kTile / 8; ++j) {
-      s[j][0] = fast_exp2(s[j][0] - n0), s[j][1] = fast_exp2(s[j][1] - n0);
-      s[j][2] = fast_exp2(s[j][2] - n1), s[j][3] = fast_exp2(s[j][3] - n1);
-      l0 += s[j][0] + s[j][1], l1 += s[j][2] + s[j][3];
-    }
-
-    // o += p v, the probabilities repacked from accumulator tiles into A fragments
-#pragma unroll
-    for (int k = 0; k < kTile / 16; ++k) {
-      const uint32_t pa[4] = {pack2<T>(s[2 * k][0], s[2 * k][1]), pack2<T>(s[2 * k][2], s[2 * k][3]),
-                              pack2<T>(s[2 * k + 1][0], s[2 * k + 1][1]), pack2<T>(s[2 * k + 1][2], s[2 * k + 1][3])};
-#pragma unroll
-      for (int j = 0; j < kD / 8; ++j) {
-        uint32_t b0, b1;
-        ldmatrix_x2_trans(b0, b1, vtile + (16 * k + (lane & 15)) * kLdh + 8 * j);
-        mma16816<T>(o[j], pa, b0, b1);
-      }
+      const T *kt = ks + buf * kTile * kLdh, *vt = vs + buf * kTile * kLdh;
+      attend_tile<T>(qa, kt, vt, k0, len, scale_log2, lane, o, m0, m1, l0, l1);
     }
     __syncthreads();  // every warp is done with this buffer before the next iteration refills it
   }
+  if (!active) return;
 
   l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
   l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
@@ -319,14 +338,34 @@ __global__ void attention_rows_kernel(const T* qkv, const float* bias, const int
   }
 }
 
-template <typename T>
-void launch_mma(dim3 grid, const void* qkv, const float* bias, const int32_t* offsets, int64_t heads, float scale,
-                void* ctx, const Q8Store& q, cudaStream_t stream) {
-  auto kernel = !q.data ? attention_mma_kernel<T, CtxOut::dtype>
-              : q.fp8   ? attention_mma_kernel<T, CtxOut::fp8>
-                        : attention_mma_kernel<T, CtxOut::int8>;
-  launch_overlapped(kernel, grid, kThreads, 0, stream, static_cast<const T*>(qkv), bias, offsets,
+template <typename T, CtxOut kOut, int kWarps>
+void launch_mma_as(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+                   const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
+  constexpr size_t smem = attention_smem_bytes<kWarps>();
+  auto kernel = attention_mma_kernel<T, kOut, kWarps>;
+  if constexpr (smem > 48 * 1024)  // a per-function setting, cheap to repeat (and allowed while capturing)
+    SAMP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int{smem}));
+  const dim3 grid(static_cast<unsigned>((max_len + kWarps * 16 - 1) / (kWarps * 16)), static_cast<unsigned>(heads),
+                  static_cast<unsigned>(batch));
+  launch_overlapped(kernel, grid, kWarps * 32, smem, stream, static_cast<const T*>(qkv), bias, offsets,
                     static_cast<int>(heads), scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
+}
+
+template <typename T, CtxOut kOut>
+void launch_mma_out(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+                    const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
+  auto launch = max_len <= kWideWarps * 16 ? launch_mma_as<T, kOut, kWideWarps>
+                                           : launch_mma_as<T, kOut, kNarrowWarps>;
+  launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
+}
+
+template <typename T>
+void launch_mma(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+                const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
+  auto launch = !q.data ? launch_mma_out<T, CtxOut::dtype>
+              : q.fp8   ? launch_mma_out<T, CtxOut::fp8>
+                        : launch_mma_out<T, CtxOut::int8>;
+  launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
 }
 
 }  // namespace
@@ -342,13 +381,8 @@ void launch_attention(DType dt, const void* qkv, const float* bias, const int32_
     SAMP_REQUIRE(aligned_to(qkv, 16) && aligned_to(bias, 16) &&
                      aligned_to(q.data ? static_cast<const void*>(q.data) : ctx, 16),
                  SAMP_INVALID, "attention: qkv, the bias and the output must be 16-byte aligned");
-    const dim3 grid(static_cast<unsigned>((max_len + kTile - 1) / kTile), static_cast<unsigned>(heads),
-                    static_cast<unsigned>(batch));
-    if (dt == DType::f16) {
-      launch_mma<__half>(grid, qkv, bias, offsets, heads, scale, ctx, q, stream);
-    } else {
-      launch_mma<__nv_bfloat16>(grid, qkv, bias, offsets, heads, scale, ctx, q, stream);
-    }
+    auto launch = dt == DType::f16 ? launch_mma<__half> : launch_mma<__nv_bfloat16>;
+    launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
     return;
   }
   const unsigned blocks = static_cast<unsigned>((max_len + kRowsPerBlock - 1) / kRowsPerBlock);
