@@ -311,10 +311,14 @@ class CudaModel final : public Model {
     const int32_t *ids = ints_, *types = ints_ + rows, *positions = ints_ + 2 * rows, *source = ints_ + 3 * rows,
                   *offsets = ints_ + 4 * rows;
     timer_.mark(stream_, "start");
-    SAMP_CUDA_CHECK(cudaMemsetAsync(hidden_out_, 0, sizeof(float) * batch * seq * H, stream_));
+    // the last LayerNorm writes every token's row of the unpacked output: only padding positions need clearing
+    if (rows < batch * seq)
+      SAMP_CUDA_CHECK(cudaMemsetAsync(hidden_out_, 0, sizeof(float) * batch * seq * H, stream_));
     const CudaLayer& first = layers_.front();
+    // a fully-quant first layer reads only the 8-bit copy (its residual included)
     cuda::launch_embedding_layernorm(dt_, ids, types, positions, rows, word_, position_, type_, emb_g_, emb_b_, H,
-                                     c_.eps, h_, first.full ? cuda::q8_store(first.in) : Q8Store{}, stream_);
+                                     c_.eps, first.full ? nullptr : h_,
+                                     first.full ? cuda::q8_store(first.in) : Q8Store{}, stream_);
     timer_.mark(stream_, "embedding");
     for (size_t li = 0; li < layers_.size(); ++li) {
       const CudaLayer& l = layers_[li];

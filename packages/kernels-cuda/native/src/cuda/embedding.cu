@@ -49,7 +49,7 @@ __global__ void __launch_bounds__(32 * kWarpNormRows)
 #pragma unroll
     for (int e = 0; e < kVec; ++e) v[c][e] += a[e] + b[e];
   }
-  row_layernorm_store<T, kChunks>(v, hidden, gamma, beta, eps, out + t * hidden,
+  row_layernorm_store<T, kChunks>(v, hidden, gamma, beta, eps, out ? out + t * hidden : nullptr,
                                   q.data ? Q8Store{q.data + t * hidden, q.inv_scale, q.fp8} : Q8Store{}, nullptr);
 }
 
@@ -73,6 +73,7 @@ void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* typ
                                 const Q8Store& q, cudaStream_t stream) {
   SAMP_REQUIRE(hidden <= int64_t{kNormThreads} * kNormPer, SAMP_UNSUPPORTED, "embedding: hidden size too large");
   SAMP_REQUIRE(tokens > 0 && tokens < (int64_t{1} << 31), SAMP_INVALID, "embedding: bad token count");
+  SAMP_REQUIRE(out != nullptr || q.data != nullptr, SAMP_INVALID, "embedding: no output");
   if (row_kernel_width(hidden) && aligned_to(word, 16) && aligned_to(position, 16) && aligned_to(type, 16) &&
       aligned_to(gamma, 16) && aligned_to(beta, 16) && aligned_to(out, 16) && aligned_to(q.data, 8)) {
     const int h = static_cast<int>(hidden);
@@ -82,7 +83,7 @@ void launch_embedding_layernorm(DType dt, const int32_t* ids, const int32_t* typ
     SAMP_CUDA_LAUNCHED();
     return;
   }
-  SAMP_REQUIRE(q.data == nullptr, SAMP_UNSUPPORTED,
+  SAMP_REQUIRE(q.data == nullptr && out != nullptr, SAMP_UNSUPPORTED,
                "embedding: 8-bit output needs a hidden size that is a multiple of 8, at most 1024");
   SAMP_DISPATCH_DTYPE(dt, T,
                       embedding_layernorm_kernel<T><<<static_cast<unsigned>(tokens), kNormThreads, 0, stream>>>(
