@@ -30,21 +30,22 @@ __device__ __forceinline__ void cp_async_wait() {
 #endif
 }
 
-/** Four 8x8 matrices of 16-bit elements (8 rows of 16 bytes each); lane i gives the row address of matrix i / 8. */
+// ldmatrix of four 8x8 matrices, `variant` "" or ".trans" (adjacent string literals join into one instruction)
+#define SAMP_LDMATRIX_X4(variant, r, addr)                                                   \
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4" variant ".shared.b16 {%0, %1, %2, %3}, [%4];\n" \
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])                             \
+               : "r"(addr))
+
+/** Four 8x8 matrices of 16-bit elements (8 rows of 16 bytes each); lane i gives the row address of matrix i / 8.
+ * kTrans: each matrix transposed on the way (lane i then holds column i / 4's two values). */
+template <bool kTrans = false>
 __device__ __forceinline__ void ldmatrix_x4(uint32_t (&r)[4], uint32_t addr) {
 #if __CUDA_ARCH__ >= 800
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(addr));
-#endif
-}
-
-/** As ldmatrix_x4, each matrix transposed on the way (lane i then holds column i / 4's two values). */
-__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], uint32_t addr) {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(addr));
+  if constexpr (kTrans) {
+    SAMP_LDMATRIX_X4(".trans", r, addr);
+  } else {
+    SAMP_LDMATRIX_X4("", r, addr);
+  }
 #endif
 }
 

@@ -171,7 +171,7 @@ __device__ __forceinline__ void attend_tile(const uint32_t (&qa)[kD / 16][4], co
 #pragma unroll
     for (int j = 0; j < kD / 8; j += 2) {  // matrices: keys 16k.., 16k + 8.. of dims 8j.., then of dims 8j + 8..
       uint32_t vb[4];
-      ldmatrix_x4_trans(vb, smem_addr(vt + (16 * k + (lane & 15)) * kLdh + 8 * j + 8 * (lane >> 4)));
+      ldmatrix_x4<true>(vb, smem_addr(vt + (16 * k + (lane & 15)) * kLdh + 8 * j + 8 * (lane >> 4)));
       mma16816<T>(o[j], pa, vb[0], vb[1]);
       mma16816<T>(o[j + 1], pa, vb[2], vb[3]);
     }
