@@ -13,7 +13,7 @@ export interface ClipOptions {
   percentile?: number;
 }
 
-const POINTS = ['input', 'ctx', 'ffnIn', 'ffnMid'] as const;
+const POINTS = ['input', 'ctx', 'ffnIn', 'ffnMid', 'qkv'] as const;
 const MAX = { int8: 127, fp8: 448 } as const;
 
 function percentileClip(h: PointStats, p: number): number {
@@ -71,7 +71,7 @@ export function clipOf(h: PointStats, dtype: Dtype8, options: ClipOptions = {}):
   return invalidArgument('method', '"max", "percentile" or "mse"', method);
 }
 
-/** Clips of every layer for both 8-bit types, from statistics ordered layers x (input, ctx, ffnIn, ffnMid). */
+/** Clips of every layer for both 8-bit types, from statistics ordered layers x (input, ctx, ffnIn, ffnMid, qkv). */
 export function clipsFromStats(stats: readonly PointStats[], layers: number, options: ClipOptions = {}): CalibrationClips {
   if (stats.length !== layers * POINTS.length) invalidArgument('stats', `${layers * POINTS.length} point statistics`, `${stats.length}`);
   const p = options.percentile ?? 99.99;
@@ -79,7 +79,7 @@ export function clipsFromStats(stats: readonly PointStats[], layers: number, opt
   const per = (dtype: Dtype8) =>
     Array.from({ length: layers }, (_, l): LayerClips => {
       const c = POINTS.map((_, j) => clipOf(stats[l * POINTS.length + j]!, dtype, options));
-      return { input: c[0]!, ctx: c[1]!, ffnIn: c[2]!, ffnMid: c[3]! };
+      return { input: c[0]!, ctx: c[1]!, ffnIn: c[2]!, ffnMid: c[3]!, qkv: c[4]! };
     });
   return { int8: per('int8'), fp8: per('fp8') };
 }

@@ -133,7 +133,10 @@ export function referenceForward(shape: EncoderShape, w: EncoderWeights, plan: L
     const c = lp.clips!, dt = lp.dtype8!;
     const fq = (rows: Rows, clip: number) => rows.map((r) => r.map((x) => fake(x, clip, dt)));
     const input = full ? fq(h, c.input) : h;  // fully-quant: the layer reads its input (and residual) 8-bit
-    const qkv = full ? linear8(input, c.input, l.qkvW, l.qkvB, 3 * H, dt) : linear(h, l.qkvW, l.qkvB, 3 * H);
+    // with a qkv clip, the QKV output is 8-bit before its bias (the bias is added to the decoded values)
+    const qkv8 = full && c.qkv !== undefined;
+    const qkvRaw = full ? linear8(input, c.input, l.qkvW, qkv8 ? new Float32Array(3 * H) : l.qkvB, 3 * H, dt) : linear(h, l.qkvW, l.qkvB, 3 * H);
+    const qkv = qkv8 ? fq(qkvRaw, c.qkv!).map((r) => r.map((x, j) => f(x + l.qkvB[j]!))) : qkvRaw;
     let ctx = attention(qkv, shape.heads);
     if (full) ctx = fq(ctx, c.ctx);
     const ao = full ? linear8(ctx, c.ctx, l.attnOutW, l.attnOutB, H, dt) : linear(ctx, l.attnOutW, l.attnOutB, H);

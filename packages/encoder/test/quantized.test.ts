@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Device, type EncoderShape, type LayerPlan, SampError } from '@samp/kernels-cuda';
+import { type Device, type EncoderShape, type LayerClips, type LayerPlan, SampError } from '@samp/kernels-cuda';
 import { describe, expect, it } from 'vitest';
 import {
   Encoder,
@@ -17,7 +17,7 @@ import {
 } from '../src/index.js';
 import { referenceForward } from './quant-reference.js';
 
-type Sidecar = { version: number; plan: { default: string }; clips: { int8: unknown[]; fp8: { ctx: number }[] } };
+type Sidecar = { version: number; plan: { default: string }; clips: { int8: unknown[]; fp8: { ctx: number; qkv?: number }[] } };
 
 const shape: EncoderShape = { vocab: 50, hidden: 32, layers: 3, heads: 2, ffn: 64, maxPositions: 16, typeVocab: 2, eps: 1e-12, hasPooler: false };
 const weights = randomBertWeights(shape, 5);
@@ -44,13 +44,16 @@ const stats = calibrate();
 const clips = clipsFromStats(stats, shape.layers, { method: 'max' });
 
 type Mode = 'fp32' | 'quant-ffn-only' | 'fully-quant';
+/** A layer's clips as a sidecar written before the QKV output was calibrated has them. */
+const withoutQkv = ({ qkv: _, ...rest }: LayerClips): LayerClips => rest;
 const input = batch(7, 1, 10);
 const ids = Array.from(input.inputIds), types = Array.from(input.tokenTypeIds);
 
 /** The native forward of `input` with these layer modes, and the layer plans the encoder resolved. */
-function runNative(modes: Mode[], dtype8: 'int8' | 'fp8') {
+function runNative(modes: Mode[], dtype8: 'int8' | 'fp8', qkv8 = true) {
   const layers = Object.fromEntries(modes.map((m, i) => [i, m]));
-  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', layers, dtype8 }, calibration: clips });
+  const calibration = qkv8 ? clips : { int8: clips.int8.map(withoutQkv), fp8: clips.fp8.map(withoutQkv) };
+  const enc = Encoder.fromWeights(shape, weights, { device: 'cpu', precision: { default: 'fp32', layers, dtype8 }, calibration });
   const got = enc.forwardSync(input).lastHiddenState;
   const resolved = enc.layers;
   enc.dispose();
@@ -65,18 +68,21 @@ function sortedDiffs(got: Float32Array, want: Float64Array[]): number[] {
 const median = (sorted: number[]) => sorted[sorted.length >> 1]!;
 
 describe('8-bit layers on the cpu', () => {
-  const cases: [string, Mode[], 'int8' | 'fp8'][] = [
+  const cases: [string, Mode[], 'int8' | 'fp8', boolean?][] = [
     ['fully-quant int8', ['fully-quant', 'fully-quant', 'fully-quant'], 'int8'],
     ['quant-ffn-only int8', ['quant-ffn-only', 'quant-ffn-only', 'quant-ffn-only'], 'int8'],
     ['mixed int8', ['fp32', 'fully-quant', 'quant-ffn-only'], 'int8'],
     ['mixed int8, fully-quant after quant-ffn-only', ['quant-ffn-only', 'fully-quant', 'fp32'], 'int8'],
     ['fully-quant fp8 (emulated)', ['fully-quant', 'fully-quant', 'fully-quant'], 'fp8'],
     ['mixed fp8', ['fully-quant', 'fp32', 'quant-ffn-only'], 'fp8'],
+    ['fully-quant int8 with a 16-bit QKV output (no qkv clip)', ['fully-quant', 'fully-quant', 'fully-quant'], 'int8', false],
+    ['fully-quant fp8 with a 16-bit QKV output (no qkv clip)', ['fully-quant', 'fully-quant', 'fully-quant'], 'fp8', false],
   ];
-  for (const [name, modes, dtype8] of cases) {
+  for (const [name, modes, dtype8, qkv8 = true] of cases) {
     it(`${name} equals the reference arithmetic`, () => {
-      const plan = modes.map((mode, i): LayerPlan => (mode === 'fp32' ? { mode } : { mode, dtype8, clips: clips[dtype8][i]! }));
-      const { got, layers } = runNative(modes, dtype8);
+      const layerClips = (i: number) => (qkv8 ? clips[dtype8][i]! : withoutQkv(clips[dtype8][i]!));
+      const plan = modes.map((mode, i): LayerPlan => (mode === 'fp32' ? { mode } : { mode, dtype8, clips: layerClips(i) }));
+      const { got, layers } = runNative(modes, dtype8, qkv8);
       expect(layers).toEqual(plan);
       const diffs = sortedDiffs(got, referenceForward(shape, weights, plan, ids, types));
       // the same arithmetic up to float rounding; an 8-bit value may round the other way at a tie-close boundary
@@ -94,7 +100,7 @@ describe('8-bit layers on the cpu', () => {
   });
 
   it('calibration records the largest |x| at each point, as the fp32 forward sees it', () => {
-    expect(stats).toHaveLength(shape.layers * 4);
+    expect(stats).toHaveLength(shape.layers * 5);
     for (const s of stats) {
       expect(s.amax).toBeGreaterThan(0);
       expect(s.range).toBeGreaterThanOrEqual(s.amax);
@@ -102,6 +108,8 @@ describe('8-bit layers on the cpu', () => {
     }
     // every token of the 4 x 4 x 12 calibration inputs at the ffn-mid point: 192 tokens x 64 values
     expect(stats[3]!.counts.reduce((a, b) => a + b, 0)).toBe(192 * 64);
+    // and at the qkv point (the QKV GEMM's output before its bias): 192 tokens x 96 values
+    expect(stats[4]!.counts.reduce((a, b) => a + b, 0)).toBe(192 * 96);
     const pct = clipsFromStats(stats, shape.layers, { method: 'percentile', percentile: 99 });
     const mse = clipsFromStats(stats, shape.layers, { method: 'mse' });
     for (let i = 0; i < shape.layers; i++) {
@@ -170,6 +178,7 @@ describe('8-bit layers on the cpu', () => {
       [(o: Sidecar) => (o.version = 2), /version 2 is not supported/],
       [(o: Sidecar) => o.clips.int8.pop(), /must list 3 layers/],
       [(o: Sidecar) => (o.clips.fp8[1]!.ctx = -1), /clips.fp8\[1\].ctx" must be a positive number/],
+      [(o: Sidecar) => (o.clips.fp8[1]!.qkv = 0), /clips.fp8\[1\].qkv" must be a positive number/],
       [(o: Sidecar) => (o.plan.default = 'int3'), /"plan"/],
     ] as const) {
       const copy = structuredClone(body);
@@ -177,6 +186,14 @@ describe('8-bit layers on the cpu', () => {
       writeFileSync(join(dir, QUANT_FILE), JSON.stringify(copy));
       await expect(Encoder.load(dir, { device: 'cpu' })).rejects.toThrow(expect.objectContaining({ code: 'SAMP_MODEL_FORMAT', message: expect.stringMatching(message) }));
     }
+    // a sidecar written before the QKV output was calibrated: loaded, with the QKV output 16-bit
+    const older = structuredClone(body);
+    for (const list of [older.clips.int8 as { qkv?: number }[], older.clips.fp8]) for (const c of list) delete c.qkv;
+    writeFileSync(join(dir, QUANT_FILE), JSON.stringify(older));
+    const d = await Encoder.load(dir, { device: 'cpu' });
+    expect(d.layers[0]!.clips).toEqual(withoutQkv(clips.int8[0]!));
+    expect(d.forwardSync(inp).lastHiddenState).not.toEqual(viaFile);
+    d.dispose();
     writeFileSync(join(dir, QUANT_FILE), '{oops');
     await expect(Encoder.load(dir, { device: 'cpu' })).rejects.toThrow(/not valid JSON/);
   });

@@ -13,6 +13,9 @@ export interface LayerClips {
   ffnIn: number;
   /** The GELU output (second FFN GEMM input). */
   ffnMid: number;
+  /** The QKV GEMM's output before its bias (the attention input), fully-quant only. Optional: where it is given,
+   * the QKV GEMM writes 8-bit and attention reads it; where not, the QKV output stays 16-bit. */
+  qkv?: number;
 }
 
 /** One layer's plan. `dtype8` and `clips` are required by the 8-bit modes. */
@@ -44,6 +47,10 @@ export function checkLayerPlan(entry: LayerMode | LayerPlan, layer: number, devi
   for (const key of needed) {
     const v = clips[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) invalidArgument(`plan[${layer}].clips.${key}`, 'a positive, finite number', v);
+  }
+  const { qkv } = clips;
+  if (qkv !== undefined && (typeof qkv !== 'number' || !Number.isFinite(qkv) || qkv <= 0)) {
+    invalidArgument(`plan[${layer}].clips.qkv`, 'a positive, finite number (or no qkv clip)', qkv);
   }
   return { mode: p.mode, dtype8: p.dtype8, clips: { ...clips } };
 }

@@ -160,7 +160,8 @@ export class EncoderModel {
     }
   }
 
-  /** The statistics recorded since the last call, layers x 4 points (input, ctx, ffnIn, ffnMid); then cleared. */
+  /** The statistics recorded since the last call, layers x 5 points (input, ctx, ffnIn, ffnMid, qkv); then
+   * cleared. */
   calibrationStats(): PointStats[] {
     try {
       return this.#live().calibrationStats();

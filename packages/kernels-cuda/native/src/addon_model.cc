@@ -59,7 +59,7 @@ float clip_field(const Napi::Object& o, const char* name) {
   return v.IsNumber() ? v.As<Napi::Number>().FloatValue() : 0.0f;
 }
 
-/** A plan entry: a mode name, or { mode, dtype8, clips: { input, ctx, ffnIn, ffnMid } }. */
+/** A plan entry: a mode name, or { mode, dtype8, clips: { input, ctx, ffnIn, ffnMid, qkv? } }. */
 LayerPlan parse_layer_plan(const Napi::Value& v) {
   LayerPlan p;
   if (v.IsString()) {
@@ -74,6 +74,7 @@ LayerPlan parse_layer_plan(const Napi::Value& v) {
     const Napi::Object c = o.Get("clips").As<Napi::Object>();
     p.clips.input = clip_field(c, "input"), p.clips.ctx = clip_field(c, "ctx");
     p.clips.ffn_in = clip_field(c, "ffnIn"), p.clips.ffn_mid = clip_field(c, "ffnMid");
+    p.clips.qkv = clip_field(c, "qkv");
   }
   return p;
 }

@@ -44,6 +44,7 @@ void layer_plan_validate(const LayerPlan& p, int32_t layer) {
   if (p.mode == LayerMode::fully_quant) {
     check(p.clips.input, "input");
     check(p.clips.ctx, "ctx");
+    if (p.clips.qkv != 0.0f) check(p.clips.qkv, "qkv");
   }
   check(p.clips.ffn_in, "ffnIn");
   check(p.clips.ffn_mid, "ffnMid");

@@ -26,6 +26,7 @@ struct LayerClips {
   float ctx = 0.0f;      // attention output (attention-output GEMM input): fully_quant only
   float ffn_in = 0.0f;   // first LayerNorm output (first FFN GEMM input)
   float ffn_mid = 0.0f;  // GELU output (second FFN GEMM input)
+  float qkv = 0.0f;      // QKV GEMM output before its bias (attention input): fully_quant, optional (0: 16-bit)
 };
 
 struct LayerPlan {

@@ -1,6 +1,8 @@
 // Operand checks shared by every backend's op runner.
 #include "common/op_args.h"
 
+#include <cmath>
+
 #include "common/error.h"
 
 namespace samp {
@@ -83,13 +85,20 @@ int64_t op_args_validate(const OpArgs& a) {
     return t * h;
   }
   if (a.op == "attention") {
-    dims(3);
+    const bool q8 = a.f.size() == 3;  // QKV read 8-bit: its scale after the bias, its type in a fourth dim
+    dims(q8 ? 4 : 3);
     const int64_t b = a.dims[0], heads = a.dims[1], d = a.dims[2];
     operands(1, 1);
-    SAMP_REQUIRE(a.f.size() <= 2, SAMP_INVALID, "Wrong operand count for attention");
+    SAMP_REQUIRE(a.f.size() <= 3, SAMP_INVALID, "Wrong operand count for attention");
     const int64_t tokens = static_cast<int64_t>(a.f[0].size()) / (3 * heads * d);
     need(a.f[0], tokens * 3 * heads * d, "qkv");
-    if (a.f.size() == 2) need(a.f[1], 3 * heads * d, "qkv bias");
+    if (a.f.size() >= 2) need(a.f[1], 3 * heads * d, "qkv bias");
+    if (q8) {
+      need(a.f[2], 1, "the 8-bit QKV scale");
+      SAMP_REQUIRE(a.f[2][0] > 0.0f && std::isfinite(a.f[2][0]), SAMP_INVALID,
+                   "Expected a positive, finite 8-bit QKV scale");
+      SAMP_REQUIRE(a.dims[3] == 1 || a.dims[3] == 2, SAMP_INVALID, "Expected the 8-bit QKV type: 1 int8, 2 fp8");
+    }
     need_offsets(a.i[0], b, tokens);
     return tokens * heads * d;
   }

@@ -14,6 +14,8 @@ namespace samp {
  *                                                            f {word, position, type, gamma, beta}   eps
  *  add_layernorm        dims {tokens, hidden}                f {x, residual, gamma, beta, x_bias?}  eps
  *  attention            dims {batch, heads, head_dim}        f {qkv, qkv_bias?}  i {offsets}
+ *                       or dims {batch, heads, head_dim, type8}  f {qkv, qkv_bias, scale}: qkv read 8-bit
+ *                       (encoded with scale; type8 1 int8, 2 fp8)
  *  pooler               dims {batch, hidden}                 f {hidden, w, bias}  i {offsets}
  */
 struct OpArgs {

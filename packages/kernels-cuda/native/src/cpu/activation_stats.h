@@ -25,7 +25,8 @@ class Histogram {
   std::vector<double> counts_ = std::vector<double>(kBins, 0.0);
 };
 
-/** The four points of each layer, in this order: input, ctx, ffn_in, ffn_mid. */
-constexpr int kStatPoints = 4;
+/** The points of each layer, in this order: input, ctx, ffn_in, ffn_mid, qkv (the QKV GEMM's output before its
+ * bias). */
+constexpr int kStatPoints = 5;
 
 }  // namespace samp::cpu

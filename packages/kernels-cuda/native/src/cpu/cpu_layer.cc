@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "cpu/ops.h"
+#include "cpu/thread_pool.h"
 
 namespace samp::cpu {
 namespace {
@@ -12,6 +13,16 @@ namespace {
 const float* weight(const float* p, const char* what) {
   SAMP_REQUIRE(p != nullptr, SAMP_INVALID, std::string("Expected the weight ") + what);
   return p;
+}
+
+/** out[i, j] = (q given ? decoded q[i, j] : out[i, j]) + bias[j] for T rows of n values (the QKV bias after the
+ * GEMM left it out). */
+void add_bias_rows(const Q8* q, int64_t T, int64_t n, const float* bias, float* out) {
+  cpu_parallel_for(T, [&](int64_t i) {
+    float* row = out + i * n;
+    if (q) q8_decode_row(q->data + i * n, n, q->scale, q->dtype, row);
+    for (int64_t j = 0; j < n; ++j) row[j] += bias[j];
+  });
 }
 
 }  // namespace
@@ -23,7 +34,7 @@ std::vector<float> copy_weight(const float* p, int64_t n, const char* what) {
 
 void CpuWorkspace::resize(int64_t T, int64_t H, int64_t F) {
   h.resize(T * H), qkv.resize(T * 3 * H), ctx.resize(T * H), a.resize(T * H), f.resize(T * F);
-  hq.resize(T * H), ctxq.resize(T * H), aq.resize(T * H), fq.resize(T * F);
+  hq.resize(T * H), ctxq.resize(T * H), aq.resize(T * H), fq.resize(T * F), qkvq.resize(T * 3 * H);
 }
 
 CpuLayer::CpuLayer(const LayerWeights& w, const LayerPlan& plan, int64_t H, int64_t F) : plan_(plan) {
@@ -72,9 +83,19 @@ void CpuLayer::forward(CpuWorkspace& ws, const Packing& p, const ModelConfig& c,
   const Q8 a_q = q8_of(ws.aq, plan_.clips.ffn_in), f_q = q8_of(ws.fq, plan_.clips.ffn_mid);
   if (stats) stats[0].add(ws.h.data(), T * H);
 
-  // attention block: QKV, attention, output projection, residual + LayerNorm
-  if (full) {
+  // attention block: QKV, attention, output projection, residual + LayerNorm. With a qkv clip, the QKV GEMM
+  // writes its output 8-bit before the bias (as the CUDA backend does: attention adds the bias); the statistics
+  // of that point are taken before the bias too
+  if (full && plan_.clips.qkv > 0.0f) {
+    const Q8 qkv_q = q8_of(ws.qkvq, plan_.clips.qkv);
+    qkv_q_.run(in_q, T, nullptr, Epilogue::none, nullptr, &qkv_q);
+    add_bias_rows(&qkv_q, T, 3 * H, qkv_b_.data(), ws.qkv.data());
+  } else if (full) {
     qkv_q_.run(in_q, T, qkv_b_.data(), Epilogue::bias, ws.qkv.data(), nullptr);
+  } else if (stats) {
+    gemm(ws.h.data(), T, H, qkv_, nullptr, Epilogue::none, ws.qkv.data(), 3 * H);
+    stats[4].add(ws.qkv.data(), T * 3 * H);
+    add_bias_rows(nullptr, T, 3 * H, qkv_b_.data(), ws.qkv.data());
   } else {
     gemm(ws.h.data(), T, H, qkv_, qkv_b_.data(), Epilogue::bias, ws.qkv.data(), 3 * H);
   }

@@ -19,7 +19,7 @@ std::vector<float> copy_weight(const float* p, int64_t n, const char* what);
 /** Activations of a forward, reused across calls. `h` holds a layer's input and, after it, its output. */
 struct CpuWorkspace {
   std::vector<float> h, qkv, ctx, a, f;
-  std::vector<int8_t> hq, ctxq, aq, fq;
+  std::vector<int8_t> hq, ctxq, aq, fq, qkvq;
   void resize(int64_t tokens, int64_t hidden, int64_t ffn);
 };
 
@@ -32,7 +32,7 @@ class CpuLayer {
   Q8 input_q(CpuWorkspace& ws) const;
 
   /** Runs the layer on ws.h (and ws.hq when fully-quant); leaves its output in ws.h, and 8-bit in `next_input`
-   * when the next layer reads it so. With `stats`, records this layer's four points (fp32 layers only). */
+   * when the next layer reads it so. With `stats`, records this layer's kStatPoints points (fp32 layers only). */
   void forward(CpuWorkspace& ws, const Packing& p, const ModelConfig& c, const Q8* next_input,
                Histogram* stats) const;
 

@@ -5,6 +5,7 @@
 #include "cpu/gemm_i8.h"
 #include "cpu/ops.h"
 #include "cpu/pooler.h"
+#include "cpu/q8.h"
 
 namespace samp {
 namespace {
@@ -43,7 +44,13 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
     cpu::cpu_add_layernorm(out.data(), a.f[1].data(), a.dims[0], a.f[2].data(), a.f[3].data(), a.dims[1], a.eps);
   } else if (a.op == "attention") {
     std::vector<float> qkv = a.f[0];
-    if (a.f.size() == 2) add_row_bias(qkv, a.f[1]);  // the QKV bias
+    if (a.f.size() == 3) {  // read 8-bit: each value as its code gives it back
+      const Dtype8 t = a.dims[3] == 2 ? Dtype8::fp8 : Dtype8::int8;
+      std::vector<int8_t> codes(qkv.size());
+      cpu::q8_encode_row(qkv.data(), static_cast<int64_t>(qkv.size()), a.f[2][0], t, codes.data());
+      cpu::q8_decode_row(codes.data(), static_cast<int64_t>(qkv.size()), a.f[2][0], t, qkv.data());
+    }
+    if (a.f.size() >= 2) add_row_bias(qkv, a.f[1]);  // the QKV bias
     cpu::cpu_attention(qkv.data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
   } else if (a.op == "pooler") {
     const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[1]);
