@@ -117,6 +117,30 @@ export function opCases(): OpCase[] {
       tolerance: { fp32: 1e-4, fp16: 1.5e-2, bf16: 8e-2 },
     });
   }
+  // QKV read 8-bit (a fully-quant layer's QKV GEMM output before its bias): values on the 8-bit grid of the scale,
+  // so each is its code's value and the plain reference holds
+  for (const [type8, scale] of [[1, 2 / 127], [2, 1 / 64]] as const) {
+    const onGrid = (): number => {
+      const sign = next() < 0.5 ? -1 : 1;
+      if (type8 === 1) return sign * Math.round(next() * 127) * scale;
+      return sign * (1 + Math.floor(next() * 8) / 8) * 2 ** (Math.floor(next() * 14) - 6) * scale;  // E4M3 normals
+    };
+    for (const [lengths, heads, d] of [[[128, 100, 17], 2, 64], [[130, 3, 65], 4, 64], [[5, 33], 2, 24]] as const) {
+      const offsets = offsetsOf([...lengths]);
+      const tokens = offsets[offsets.length - 1]!;
+      cases.push({
+        name: `attention lengths ${lengths.join(',')} heads ${heads} d ${d}, qkv ${type8 === 1 ? 'int8' : 'fp8'}`,
+        call: {
+          op: 'attention',
+          f: [Float32Array.from({ length: tokens * 3 * heads * d }, onGrid), randomArray(next, 3 * heads * d, 1),
+            Float32Array.of(scale)],
+          i: [offsets],
+          dims: [lengths.length, heads, d, type8],
+        },
+        tolerance: { fp32: 1e-4, fp16: 1.5e-2, bf16: 8e-2 },
+      });
+    }
+  }
   // widths that take the staged kernel (a multiple of 8) and the scalar one; more than one group of 8 sequences
   const eleven = [2, 1, 4, 3, 1, 1, 2, 5, 1, 2, 3];
   for (const [lengths, hidden] of [[[3, 1, 5], 96], [eleven, 256], [eleven, 36]] as const) {
@@ -176,7 +200,7 @@ export function referenceOp(call: OpCall): Float32Array {
     }
     return out;
   }
-  if (call.op === 'attention') {
+  if (call.op === 'attention') {  // 8-bit QKV (a third operand) is given on the grid: the same arithmetic
     const [batch, heads, hd] = d as [number, number, number];
     const offsets = i[0]!, hidden = heads * hd;
     const qkv = f[1] ? f[0]!.map((x, j) => x + f[1]![j % (3 * hidden)]!) : f[0]!;

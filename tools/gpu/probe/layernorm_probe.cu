@@ -259,7 +259,14 @@ int main(int argc, char** argv) {
          [&] { overlapped(floor_flat, fgrid, 256, s, b.qkv, rows * 3 * H, b.out, rows * H); }},
         {"shipped attention (sequences of 128, e4m3 out)",
          [&] {
-           launch_attention(DType::f16, b.qkv, b.bias, offsets, rows / 128, 12, 64, 128, nullptr, q8, s);
+           launch_attention(DType::f16, b.qkv, Q8Load{}, b.bias, offsets, rows / 128, 12, 64, 128, nullptr, q8, s);
+         }},
+        {"floor: attention traffic (qkv 8-bit in, 8-bit out)",
+         [&] { overlapped(floor_flat, fgrid, 256, s, b.qkv, rows * 3 * H / 2, b.out, rows * H); }},
+        {"shipped attention (sequences of 128, e4m3 in and out)",
+         [&] {
+           const Q8Load in8{reinterpret_cast<const int8_t*>(b.qkv), 0.05f, true};  // zeros: code 0 is 0
+           launch_attention(DType::f16, nullptr, in8, b.bias, offsets, rows / 128, 12, 64, 128, nullptr, q8, s);
          }},
     };
     const float w = time_graph(s, [&] { write_x<<<wgrid, 256, 0, s>>>(b.x, rows * H, 0.5f); }, 100);

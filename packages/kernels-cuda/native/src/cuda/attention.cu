@@ -5,6 +5,12 @@
 // The QKV bias may be left to this kernel (the GEMM then runs without an epilogue): the query bias is added to the
 // queries, the value bias to the output (each row of probabilities sums to 1), and the key bias is dropped: it adds
 // q . b_k to every score of query q, which the softmax cancels.
+// The tensor-core path also reads 8-bit QKV (INT8 or E4M3 codes with one scale, a fully-quant layer's QKV GEMM
+// output before its bias): the codes land in shared memory (half the bytes of 16-bit QKV) and are widened there to
+// the dtype, exactly (every code is a value of fp16 and bf16); the scale is applied to the queries with their bias,
+// folded into the softmax scale for the keys, and into the normalization for the values.
+#include <type_traits>
+
 #include "cuda/async_copy.cuh"
 #include "cuda/check.h"
 #include "cuda/device_math.cuh"
@@ -18,34 +24,40 @@ namespace {
 constexpr int kD = 64;       // head size of the tensor-core path
 constexpr int kTile = 64;    // keys per tile
 constexpr int kLdh = kD + 8; // padded row of 16-bit values: fragment loads are free of bank conflicts
-constexpr int kLdq = kD + 16;  // padded row of the 8-bit output staging, in bytes (16-byte aligned rows)
+constexpr int kLdq = kD + 16;  // padded row of 8-bit tiles (input codes, output staging), in bytes: 16-byte aligned
 // Warps per block, 16 query rows each. Sequences of up to 128 tokens take one block of 8 warps per head, which
 // reads each key and value once; longer ones take blocks of 4 warps (64 queries).
 constexpr int kWideWarps = 8, kNarrowWarps = 4;
 
-/** Shared memory of a block of kWarps warps: the queries (then the output tile), two key and two value tiles
- * (double-buffered: the next tile loads while this one is used), and the head's query and value biases. */
-template <int kWarps>
+/** The element type of what the tensor-core kernel reads (QKV) or writes (the context): the model's dtype, or
+ * 8-bit codes. */
+enum class Elem { dtype, int8, fp8 };
+
+/** Shared memory of a block of kWarps warps, 16-bit QKV: the queries (then the output tile), two key and two value
+ * tiles (double-buffered: the next tile loads while this one is used). 8-bit QKV: the queries, one key and one value
+ * tile in the dtype, and two key and two value tiles of codes that cp.async fills; the query codes land in the key
+ * and value tiles' space, free until the first tile is widened. Then the head's query and value biases. */
+template <int kWarps, Elem kIn>
 constexpr size_t attention_smem_bytes() {
-  return sizeof(uint16_t) * (kWarps * 16 + 4 * kTile) * kLdh + sizeof(float) * 2 * kD;
+  constexpr size_t floats = sizeof(uint16_t) * (kWarps * 16 + (kIn == Elem::dtype ? 4 : 2) * kTile) * kLdh;
+  return floats + (kIn == Elem::dtype ? 0 : 4 * kTile * kLdq) + sizeof(float) * 2 * kD;
 }
 
-/** What the tensor-core kernel writes: the context in the model's dtype, or 8-bit for the next GEMM. */
-enum class CtxOut { dtype, int8, fp8 };
-
 // ---- kernels ----
-/** Starts copying kRows rows of a head (kD values each) to shared memory without going through registers
- * (cp.async, 16 bytes per copy, kThreads threads); rows past the sequence are zero-filled. Completion:
- * cp_async_commit / cp_async_wait. */
-template <int kRows, int kThreads, typename T>
-__device__ __forceinline__ void load_tile_async(const T* qkv, int64_t stride, int64_t first, int len, int row0,
-                                                T* dst) {
+/** Starts copying kRows rows of a head (kD values each, 16-bit values or 8-bit codes) to shared memory without
+ * going through registers (cp.async, 16 bytes per copy, kThreads threads); rows past the sequence are zero-filled.
+ * Rows in shared memory are kLdh values (16-bit) or kLdq bytes (8-bit) apart. Completion: cp_async_commit /
+ * cp_async_wait. */
+template <int kRows, int kThreads, typename E>
+__device__ __forceinline__ void load_tile_async(const E* qkv, int64_t stride, int64_t first, int len, int row0,
+                                                E* dst) {
+  constexpr int kPer = 16 / sizeof(E), kLd = sizeof(E) == 1 ? kLdq : kLdh;  // values per copy, shared row
 #pragma unroll
-  for (int i = 0; i < kRows * kD / 8 / kThreads; ++i) {
-    const int v = threadIdx.x + i * kThreads, r = v / (kD / 8), c = (v % (kD / 8)) * 8;
+  for (int i = 0; i < kRows * kD / kPer / kThreads; ++i) {
+    const int v = threadIdx.x + i * kThreads, r = v / (kD / kPer), c = (v % (kD / kPer)) * kPer;
     const bool in = row0 + r < len;
-    const T* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
-    cp_async16(smem_addr(dst + r * kLdh + c), src, in);
+    const E* src = qkv + (first + (in ? row0 + r : 0)) * stride + c;
+    cp_async16(smem_addr(dst + r * kLd + c), src, in);
   }
 }
 
@@ -105,12 +117,40 @@ __device__ __forceinline__ float2 unpack2<__nv_bfloat16>(uint32_t v) {
 }
 
 /** Two output values of one row, encoded and packed for the staging tile: two 16-bit values or two 8-bit codes. */
-template <typename T, CtxOut kOut>
+template <typename T, Elem kOut>
 __device__ __forceinline__ uint32_t encode2(float lo, float hi, float inv_scale) {
-  if constexpr (kOut == CtxOut::dtype) {
+  if constexpr (kOut == Elem::dtype) {
     return pack2<T>(lo, hi);
   } else {
-    return q8_encode2(lo, hi, inv_scale, kOut == CtxOut::fp8);
+    return q8_encode2(lo, hi, inv_scale, kOut == Elem::fp8);
+  }
+}
+
+/** Two adjacent 8-bit codes (the low byte first) as two packed 16-bit values of the dtype; exact. */
+template <typename T, Elem kIn>
+__device__ __forceinline__ uint32_t widen2(uint32_t codes) {
+  if constexpr (kIn == Elem::fp8 && std::is_same_v<T, __half>) {
+    const __half2_raw h = __nv_cvt_fp8x2_to_halfraw2(static_cast<__nv_fp8x2_storage_t>(codes), __NV_E4M3);
+    return static_cast<uint32_t>(h.x) | (static_cast<uint32_t>(h.y) << 16);
+  } else {
+    const float2 v = q8_decode2(codes, 1.0f, kIn == Elem::fp8);
+    return pack2<T>(v.x, v.y);
+  }
+}
+
+/** Widens kRows rows of codes (kLdq bytes apart) to the dtype (kLdh values apart), by the whole block. */
+template <typename T, Elem kIn, int kRows, int kThreads>
+__device__ __forceinline__ void widen_tile(const int8_t* src, T* dst) {
+#pragma unroll
+  for (int i = 0; i < kRows * kD / 16 / kThreads; ++i) {
+    const int v = threadIdx.x + i * kThreads, r = v / (kD / 16), c = (v % (kD / 16)) * 16;
+    const uint4 codes = *reinterpret_cast<const uint4*>(src + r * kLdq + c);
+    const uint32_t w[4] = {codes.x, codes.y, codes.z, codes.w};
+    uint32_t out[8];
+#pragma unroll
+    for (int p = 0; p < 8; ++p) out[p] = widen2<T, kIn>(w[p / 2] >> (16 * (p % 2)));
+    *reinterpret_cast<uint4*>(dst + r * kLdh + c) = make_uint4(out[0], out[1], out[2], out[3]);
+    *reinterpret_cast<uint4*>(dst + r * kLdh + c + 8) = make_uint4(out[4], out[5], out[6], out[7]);
   }
 }
 
@@ -182,16 +222,21 @@ __device__ __forceinline__ void attend_tile(const uint32_t (&qa)[kD / 16][4], co
 // accumulator tile (columns 2t, 2t + 1 of each 8-wide tile): scores, probabilities and the output stay in
 // registers, and a row's max and sum need two shuffles inside the quad of threads sharing it. Value fragments come
 // from shared memory by ldmatrix, four 8 x 8 matrices at a time, transposed on the way.
-template <typename T, CtxOut kOut, int kWarps>
+template <typename T, Elem kIn, Elem kOut, int kWarps>
 __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
-    attention_mma_kernel(const T* qkv, const float* bias, const int32_t* offsets, int heads, float scale_log2, T* ctx,
-                         Q8Store q) {
+    attention_mma_kernel(const void* qkv_in, float in_scale, const float* bias, const int32_t* offsets, int heads,
+                         float scale_log2, T* ctx, Q8Store q) {
   constexpr int kThreads = kWarps * 32, kQueries = kWarps * 16;
+  constexpr bool k8 = kIn != Elem::dtype;
+  using E = std::conditional_t<k8, int8_t, T>;  // what QKV holds
+  static_assert(!k8 || kQueries * kLdq <= 2 * kTile * kLdh * sizeof(T), "the query codes fit the widened tiles");
   extern __shared__ __align__(16) unsigned char smem[];
   T* qs = reinterpret_cast<T*>(smem);  // the queries, then the output tile
-  T* const ks = qs + kQueries * kLdh;  // key tile i at ks + i * kTile * kLdh
-  T* const vs = ks + 2 * kTile * kLdh;  // value tile i likewise
-  float* bs = reinterpret_cast<float*>(qs + (kQueries + 4 * kTile) * kLdh);  // query bias, then value bias
+  T* const ks = qs + kQueries * kLdh;  // 16-bit QKV: key tile i at ks + i * kTile * kLdh; 8-bit: the widened tile
+  T* const vs = ks + (k8 ? 1 : 2) * kTile * kLdh;  // value tiles likewise
+  int8_t* const codes = reinterpret_cast<int8_t*>(vs + (k8 ? 1 : 2) * kTile * kLdh);  // 8-bit: [buffer][keys, values]
+  int8_t* const qcodes = reinterpret_cast<int8_t*>(ks);  // 8-bit: the query codes, until the first tile is widened
+  float* bs = reinterpret_cast<float*>(codes + (k8 ? 4 * kTile * kLdq : 0));  // query bias, then value bias
   wait_for_previous_kernel();
   const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kQueries;
   const int64_t first = offsets[b];
@@ -200,12 +245,26 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
   const int64_t hidden = int64_t{heads} * kD, stride = 3 * hidden;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
   const bool active = q0 + warp * 16 < len;  // a warp past the sequence only helps load and synchronize
-  const T* kbase = qkv + hidden + h * kD;
-  const T* vbase = qkv + 2 * hidden + h * kD;
+  const E* qkv = static_cast<const E*>(qkv_in);
+  const E* kbase = qkv + hidden + h * kD;
+  const E* vbase = qkv + 2 * hidden + h * kD;
+  // starts loading the keys and values of rows row0.. into buffer buf
+  const auto load_kv = [&](int row0, int buf) {
+    if constexpr (k8) {
+      load_tile_async<kTile, kThreads>(kbase, stride, first, len, row0, codes + 2 * buf * kTile * kLdq);
+      load_tile_async<kTile, kThreads>(vbase, stride, first, len, row0, codes + (2 * buf + 1) * kTile * kLdq);
+    } else {
+      load_tile_async<kTile, kThreads>(kbase, stride, first, len, row0, ks + buf * kTile * kLdh);
+      load_tile_async<kTile, kThreads>(vbase, stride, first, len, row0, vs + buf * kTile * kLdh);
+    }
+  };
 
-  load_tile_async<kQueries, kThreads>(qkv + h * kD, stride, first, len, q0, qs);
-  load_tile_async<kTile, kThreads>(kbase, stride, first, len, 0, ks);
-  load_tile_async<kTile, kThreads>(vbase, stride, first, len, 0, vs);
+  if constexpr (k8) {
+    load_tile_async<kQueries, kThreads>(qkv + h * kD, stride, first, len, q0, qcodes);
+  } else {
+    load_tile_async<kQueries, kThreads>(qkv + h * kD, stride, first, len, q0, qs);
+  }
+  load_kv(0, 0);
   if (bias && threadIdx.x < 2 * kD / 4) {  // 16 pieces of 4 floats for each bias, copied with the first tiles
     const int part = threadIdx.x / (kD / 4), at = (threadIdx.x % (kD / 4)) * 4;
     cp_async16(smem_addr(bs + part * kD + at), bias + 2 * part * hidden + h * kD + at, true);
@@ -215,16 +274,26 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
   uint32_t qa[kD / 16][4];
   float o[kD / 8][4] = {};
   float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.0f, l1 = 0.0f;
+  // the keys' scale goes with the softmax scale: the scores are taken of the key codes
+  const float score_log2 = k8 ? scale_log2 * in_scale : scale_log2;
   for (int k0 = 0, buf = 0; k0 < len; k0 += kTile, buf ^= 1) {
     if (k0 + kTile < len) {
-      load_tile_async<kTile, kThreads>(kbase, stride, first, len, k0 + kTile, ks + (buf ^ 1) * kTile * kLdh);
-      load_tile_async<kTile, kThreads>(vbase, stride, first, len, k0 + kTile, vs + (buf ^ 1) * kTile * kLdh);
+      load_kv(k0 + kTile, buf ^ 1);
       cp_async_commit();
       cp_async_wait<1>();
     } else {
       cp_async_wait<0>();
     }
     __syncthreads();
+    if constexpr (k8) {  // this tile's codes (and first the queries') widened in shared memory
+      if (k0 == 0) {
+        widen_tile<T, kIn, kQueries, kThreads>(qcodes, qs);
+        __syncthreads();  // the query codes are read before the key tile takes their place
+      }
+      widen_tile<T, kIn, kTile, kThreads>(codes + 2 * buf * kTile * kLdq, ks);
+      widen_tile<T, kIn, kTile, kThreads>(codes + (2 * buf + 1) * kTile * kLdq, vs);
+      __syncthreads();
+    }
     if (active) {
       if (k0 == 0) {
 #pragma unroll
@@ -232,19 +301,20 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
           const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
           const T* r1 = r0 + 8 * kLdh;
           qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
-          if (bias) {
+          if (bias || k8) {  // q = scale * code + bias (8-bit) or q + bias, in fp32 before one rounding
             const float* bq = bs + 16 * k + 2 * t;
-            const float2 lo = make_float2(bq[0], bq[1]), hi = make_float2(bq[8], bq[9]);
+            const float2 lo = bias ? make_float2(bq[0], bq[1]) : float2{}, hi = bias ? make_float2(bq[8], bq[9]) : float2{};
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
               const float2 v = unpack2<T>(qa[k][e]), add = e < 2 ? lo : hi;
-              qa[k][e] = pack2<T>(v.x + add.x, v.y + add.y);
+              const float s = k8 ? in_scale : 1.0f;
+              qa[k][e] = pack2<T>(fmaf(v.x, s, add.x), fmaf(v.y, s, add.y));
             }
           }
         }
       }
-      const T *kt = ks + buf * kTile * kLdh, *vt = vs + buf * kTile * kLdh;
-      attend_tile<T>(qa, kt, vt, k0, len, scale_log2, lane, o, m0, m1, l0, l1);
+      const int at = k8 ? 0 : buf * kTile * kLdh;
+      attend_tile<T>(qa, ks + at, vs + at, k0, len, score_log2, lane, o, m0, m1, l0, l1);
     }
     __syncthreads();  // every warp is done with this buffer before the next iteration refills it
   }
@@ -254,12 +324,13 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
   l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
   l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
   l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  const float i0 = 1.0f / l0, i1 = 1.0f / l1;
+  const float vscale = k8 ? in_scale : 1.0f;  // the values' scale (8-bit), applied with the normalization
+  const float i0 = vscale / l0, i1 = vscale / l1;
 
   // normalize (and add the value bias), encode, and stage the warp's 16 rows in the free query tile; then each
   // lane writes whole 16-byte pieces of rows (the context of one head is 128 bytes per row, 64 when 8-bit)
-  constexpr int kOutBytes = kOut == CtxOut::dtype ? 2 : 1;  // per value
-  constexpr int kRowBytes = kD * kOutBytes, kStage = kOut == CtxOut::dtype ? kLdh * 2 : kLdq;
+  constexpr int kOutBytes = kOut == Elem::dtype ? 2 : 1;  // per value
+  constexpr int kRowBytes = kD * kOutBytes, kStage = kOut == Elem::dtype ? kLdh * 2 : kLdq;
   uint8_t* stage = reinterpret_cast<uint8_t*>(qs) + warp * 16 * kStage;
 #pragma unroll
   for (int j = 0; j < kD / 8; ++j) {
@@ -267,7 +338,7 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
     const float b0 = bias ? bs[kD + col] : 0.0f, b1 = bias ? bs[kD + col + 1] : 0.0f;
     const uint32_t r0 = encode2<T, kOut>(o[j][0] * i0 + b0, o[j][1] * i0 + b1, q.inv_scale);
     const uint32_t r1 = encode2<T, kOut>(o[j][2] * i1 + b0, o[j][3] * i1 + b1, q.inv_scale);
-    if constexpr (kOut == CtxOut::dtype) {
+    if constexpr (kOut == Elem::dtype) {
       *reinterpret_cast<uint32_t*>(stage + g * kStage + col * 2) = r0;
       *reinterpret_cast<uint32_t*>(stage + (g + 8) * kStage + col * 2) = r1;
     } else {
@@ -277,7 +348,7 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
   }
   __syncwarp();
   constexpr int kPieces = kRowBytes / 16;  // 16-byte pieces per row
-  uint8_t* out = kOut == CtxOut::dtype ? reinterpret_cast<uint8_t*>(ctx) : reinterpret_cast<uint8_t*>(q.data);
+  uint8_t* out = kOut == Elem::dtype ? reinterpret_cast<uint8_t*>(ctx) : reinterpret_cast<uint8_t*>(q.data);
 #pragma unroll
   for (int i = 0; i < 16 * kPieces / 32; ++i) {
     const int v = lane + 32 * i, r = v / kPieces, c = v % kPieces;
@@ -290,8 +361,14 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
 
 constexpr int kRowsPerBlock = 8;  // one warp per query
 
+/** Element i of QKV in fp32: 16-bit, or decoded from 8-bit where in8.data is given. */
 template <typename T>
-__global__ void attention_rows_kernel(const T* qkv, const float* bias, const int32_t* offsets, int heads,
+__device__ __forceinline__ float qkv_at(const T* qkv, const Q8Load& in8, int64_t i) {
+  return in8.data ? q8_decode(in8.data[i], in8.scale, in8.fp8) : to_f32<T>(qkv[i]);
+}
+
+template <typename T>
+__global__ void attention_rows_kernel(const T* qkv, Q8Load in8, const float* bias, const int32_t* offsets, int heads,
                                       int head_dim, float scale, T* ctx, Q8Store out8) {
   extern __shared__ float scratch[];  // per warp: head_dim query values, then max_len scores
   wait_for_previous_kernel();
@@ -304,15 +381,15 @@ __global__ void attention_rows_kernel(const T* qkv, const float* bias, const int
   float* scores = qv + head_dim;
   if (q >= len) return;
   const int64_t hidden = int64_t{heads} * head_dim, stride = 3 * hidden;
-  const T* qrow = qkv + (first + q) * stride + h * head_dim;
+  const int64_t qrow = (first + q) * stride + h * head_dim;
   for (int d = lane; d < head_dim; d += 32)
-    qv[d] = (to_f32<T>(qrow[d]) + (bias ? bias[h * head_dim + d] : 0.0f)) * scale;
+    qv[d] = (qkv_at(qkv, in8, qrow + d) + (bias ? bias[h * head_dim + d] : 0.0f)) * scale;
   __syncwarp();
   float max = -INFINITY;
   for (int j = lane; j < len; j += 32) {
-    const T* krow = qkv + (first + j) * stride + hidden + h * head_dim;
+    const int64_t krow = (first + j) * stride + hidden + h * head_dim;
     float s = 0.0f;
-    for (int d = 0; d < head_dim; ++d) s += qv[d] * to_f32<T>(krow[d]);
+    for (int d = 0; d < head_dim; ++d) s += qv[d] * qkv_at(qkv, in8, krow + d);
     scores[j] = s;
     max = fmaxf(max, s);
   }
@@ -327,7 +404,7 @@ __global__ void attention_rows_kernel(const T* qkv, const float* bias, const int
   __syncwarp();
   for (int d = lane; d < head_dim; d += 32) {
     float acc = 0.0f;
-    for (int j = 0; j < len; ++j) acc += scores[j] * to_f32<T>(qkv[(first + j) * stride + 2 * hidden + h * head_dim + d]);
+    for (int j = 0; j < len; ++j) acc += scores[j] * qkv_at(qkv, in8, (first + j) * stride + 2 * hidden + h * head_dim + d);
     const float y = acc * inv + (bias ? bias[2 * hidden + h * head_dim + d] : 0.0f);
     const int64_t at = (first + q) * hidden + h * head_dim + d;
     if (out8.data) {
@@ -338,51 +415,63 @@ __global__ void attention_rows_kernel(const T* qkv, const float* bias, const int
   }
 }
 
-template <typename T, CtxOut kOut, int kWarps>
-void launch_mma_as(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+template <typename T, Elem kIn, Elem kOut, int kWarps>
+void launch_mma_as(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, float in_scale, const float* bias,
                    const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
-  constexpr size_t smem = attention_smem_bytes<kWarps>();
-  auto kernel = attention_mma_kernel<T, kOut, kWarps>;
+  constexpr size_t smem = attention_smem_bytes<kWarps, kIn>();
+  auto kernel = attention_mma_kernel<T, kIn, kOut, kWarps>;
   if constexpr (smem > 48 * 1024)  // a per-function setting, cheap to repeat (and allowed while capturing)
     SAMP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int{smem}));
   const dim3 grid(static_cast<unsigned>((max_len + kWarps * 16 - 1) / (kWarps * 16)), static_cast<unsigned>(heads),
                   static_cast<unsigned>(batch));
-  launch_overlapped(kernel, grid, kWarps * 32, smem, stream, static_cast<const T*>(qkv), bias, offsets,
-                    static_cast<int>(heads), scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
+  launch_overlapped(kernel, grid, kWarps * 32, smem, stream, qkv, in_scale, bias, offsets, static_cast<int>(heads),
+                    scale * 1.4426950408889634f, static_cast<T*>(ctx), q);
 }
 
-template <typename T, CtxOut kOut>
-void launch_mma_out(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+template <typename T, Elem kIn, Elem kOut>
+void launch_mma_out(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, float in_scale, const float* bias,
                     const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
-  auto launch = max_len <= kWideWarps * 16 ? launch_mma_as<T, kOut, kWideWarps>
-                                           : launch_mma_as<T, kOut, kNarrowWarps>;
-  launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
+  auto launch = max_len <= kWideWarps * 16 ? launch_mma_as<T, kIn, kOut, kWideWarps>
+                                           : launch_mma_as<T, kIn, kOut, kNarrowWarps>;
+  launch(batch, heads, max_len, qkv, in_scale, bias, offsets, scale, ctx, q, stream);
 }
 
+/** The instance for the launch: 16-bit QKV with a context in the dtype or 8-bit; 8-bit QKV with a context in the
+ * dtype or 8-bit of the same type. */
 template <typename T>
-void launch_mma(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const float* bias,
+void launch_mma(int64_t batch, int64_t heads, int64_t max_len, const void* qkv, const Q8Load& in8, const float* bias,
                 const int32_t* offsets, float scale, void* ctx, const Q8Store& q, cudaStream_t stream) {
-  auto launch = !q.data ? launch_mma_out<T, CtxOut::dtype>
-              : q.fp8   ? launch_mma_out<T, CtxOut::fp8>
-                        : launch_mma_out<T, CtxOut::int8>;
-  launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
+  decltype(&launch_mma_out<T, Elem::dtype, Elem::dtype>) launch = nullptr;
+  if (!in8.data) {
+    launch = !q.data ? launch_mma_out<T, Elem::dtype, Elem::dtype>
+           : q.fp8   ? launch_mma_out<T, Elem::dtype, Elem::fp8>
+                     : launch_mma_out<T, Elem::dtype, Elem::int8>;
+  } else if (in8.fp8) {
+    launch = q.data ? launch_mma_out<T, Elem::fp8, Elem::fp8> : launch_mma_out<T, Elem::fp8, Elem::dtype>;
+  } else {
+    launch = q.data ? launch_mma_out<T, Elem::int8, Elem::int8> : launch_mma_out<T, Elem::int8, Elem::dtype>;
+  }
+  launch(batch, heads, max_len, in8.data ? static_cast<const void*>(in8.data) : qkv, in8.scale, bias, offsets, scale,
+         ctx, q, stream);
 }
 
 }  // namespace
 
 // ---- launchers ----
-void launch_attention(DType dt, const void* qkv, const float* bias, const int32_t* offsets, int64_t batch,
-                      int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
+void launch_attention(DType dt, const void* qkv, const Q8Load& in8, const float* bias, const int32_t* offsets,
+                      int64_t batch, int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
                       cudaStream_t stream) {
   SAMP_REQUIRE(batch > 0 && batch <= 65535 && heads > 0 && heads <= 65535 && max_len > 0, SAMP_INVALID,
                "attention: bad sizes");
+  SAMP_REQUIRE(!in8.data || !q.data || in8.fp8 == q.fp8, SAMP_INVALID,
+               "attention: 8-bit QKV and an 8-bit context must be of one type");
   const float scale = 1.0f / sqrtf(static_cast<float>(head_dim));
   if (dt != DType::f32 && head_dim == kD) {
-    SAMP_REQUIRE(aligned_to(qkv, 16) && aligned_to(bias, 16) &&
+    SAMP_REQUIRE(aligned_to(in8.data ? static_cast<const void*>(in8.data) : qkv, 16) && aligned_to(bias, 16) &&
                      aligned_to(q.data ? static_cast<const void*>(q.data) : ctx, 16),
                  SAMP_INVALID, "attention: qkv, the bias and the output must be 16-byte aligned");
     auto launch = dt == DType::f16 ? launch_mma<__half> : launch_mma<__nv_bfloat16>;
-    launch(batch, heads, max_len, qkv, bias, offsets, scale, ctx, q, stream);
+    launch(batch, heads, max_len, qkv, in8, bias, offsets, scale, ctx, q, stream);
     return;
   }
   const unsigned blocks = static_cast<unsigned>((max_len + kRowsPerBlock - 1) / kRowsPerBlock);
@@ -391,7 +480,7 @@ void launch_attention(DType dt, const void* qkv, const float* bias, const int32_
   const dim3 grid(blocks, static_cast<unsigned>(heads), static_cast<unsigned>(batch));
   SAMP_DISPATCH_DTYPE(dt, T,
                       launch_overlapped(attention_rows_kernel<T>, grid, kRowsPerBlock * 32, smem, stream,
-                                        static_cast<const T*>(qkv), bias, offsets, static_cast<int>(heads),
+                                        static_cast<const T*>(qkv), in8, bias, offsets, static_cast<int>(heads),
                                         static_cast<int>(head_dim), scale, static_cast<T*>(ctx), q));
 }
 

@@ -4,7 +4,8 @@
 // seq, rows) bucket captured once as a CUDA graph and replayed. Each layer runs its plan's mode: 8-bit layers follow
 // the CPU backend's numerics (cpu/cpu_layer.cc): the embedding / previous LayerNorm writes a fully-quant layer's
 // input 8-bit, attention writes its context 8-bit, LayerNorm 1 writes the FFN input 8-bit, the FFN1 epilogue
-// applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors. For BERT widths the
+// applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors; with a qkv clip the
+// QKV GEMM writes 8-bit too (before its bias) and attention reads it. For BERT widths the
 // GEMMs that feed attention or a LayerNorm run without a bias epilogue (10-15 % of a cuBLASLt GEMM at BERT-base
 // shapes): attention adds the QKV bias and the LayerNorm adds the output projections' biases, in fp32.
 #include <algorithm>
@@ -43,16 +44,18 @@ constexpr size_t kMaxSeen = 4096;
 struct CudaLayer {
   LayerPlan plan;
   bool full = false, ffn8 = false;  // fully-quant; 8-bit FFN (quant-ffn-only or fully-quant)
+  bool qkv_out8 = false;            // fully-quant with a qkv clip: the QKV output 8-bit
   // float GEMMs (null where 8-bit)
   void *qkv_w = nullptr, *qkv_b = nullptr, *attn_out_w = nullptr, *attn_out_b = nullptr;
   void *ffn1_w = nullptr, *ffn1_b = nullptr, *ffn2_w = nullptr, *ffn2_b = nullptr;
   Gemm8Weights qkv8, attn_out8, ffn1_8, ffn2_8;
   float *ln1_g = nullptr, *ln1_b = nullptr, *ln2_g = nullptr, *ln2_b = nullptr;
   float* ffn_mid_inv = nullptr;  // device 1 / scale of the GELU output (cuBLASLt FP8 output scale)
+  float* qkv_inv = nullptr;      // likewise of the QKV output (qkv_out8)
   /** fp32 biases of the QKV, attention output and FFN2 GEMMs where attention / LayerNorm add them (else null). */
   const float *qkv_bias = nullptr, *attn_out_bias = nullptr, *ffn2_bias = nullptr;
   /** The 8-bit tensors at the layer's quantization points (data: the model's shared buffers). */
-  Q8Tensor in, ctx, ffn_in, ffn_mid;
+  Q8Tensor in, ctx, ffn_in, ffn_mid, qkv;
 };
 
 class CudaModel final : public Model {
@@ -167,6 +170,8 @@ class CudaModel final : public Model {
       const LayerClips& clips = x.plan.clips;
       x.in = cuda::q8_tensor(nullptr, clips.input, t), x.ctx = cuda::q8_tensor(nullptr, clips.ctx, t);
       x.ffn_in = cuda::q8_tensor(nullptr, clips.ffn_in, t), x.ffn_mid = cuda::q8_tensor(nullptr, clips.ffn_mid, t);
+      x.qkv_out8 = x.full && clips.qkv > 0.0f;
+      if (x.qkv_out8) x.qkv = cuda::q8_tensor(nullptr, clips.qkv, t);
       const bool b16 = lt_fp8_ && t == Dtype8::fp8;
       // a float GEMM's bias: in the model's dtype for its epilogue, or in fp32 for the kernel that adds it
       auto float_bias = [&](const float* b, int64_t n, const char* what, const float*& folded) -> void* {
@@ -178,6 +183,7 @@ class CudaModel final : public Model {
         x.qkv8 = put.gemm8(l.qkv_w, l.qkv_b, 3 * H, H, t, x.in.scale, b16, "attention qkv");
         x.attn_out8 = put.gemm8(l.attn_out_w, l.attn_out_b, H, H, t, x.ctx.scale, b16, "attention.output.dense");
         if (fold_bias_) x.qkv_bias = x.qkv8.bias, x.attn_out_bias = x.attn_out8.bias;
+        if (x.qkv_out8) x.qkv_bias = x.qkv8.bias, x.qkv_inv = put.scalar(1.0f / x.qkv.scale);  // attention adds the bias
       } else {
         x.qkv_w = put.floats(l.qkv_w, 3 * H * H, "attention qkv");
         x.qkv_b = float_bias(l.qkv_b, 3 * H, "attention qkv bias", x.qkv_bias);
@@ -225,6 +231,7 @@ class CudaModel final : public Model {
       if (quantized_) {
         h8_ = k.take<int8_t>(cap_rows_ * H), ctx8_ = k.take<int8_t>(cap_rows_ * H);
         a8_ = k.take<int8_t>(cap_rows_ * H), f8_ = k.take<int8_t>(cap_rows_ * F);
+        qkv8_ = k.take<int8_t>(cap_rows_ * 3 * H);
       }
       ints_ = k.take<int32_t>(sizeof(int32_t) * (4 * cap_rows_ + cap_batch_ + 1));
       hidden_out_ = k.take<float>(sizeof(float) * cap_cells_ * H);
@@ -233,7 +240,10 @@ class CudaModel final : public Model {
       else SAMP_CUDA_CHECK(cudaMemsetAsync(arena_.get(), 0, arena_.size(), stream_));
     }
     if (quantized_) {
-      for (CudaLayer& l : layers_) l.in.data = h8_, l.ctx.data = ctx8_, l.ffn_in.data = a8_, l.ffn_mid.data = f8_;
+      for (CudaLayer& l : layers_) {
+        l.in.data = h8_, l.ctx.data = ctx8_, l.ffn_in.data = a8_, l.ffn_mid.data = f8_;
+        if (l.qkv_out8) l.qkv.data = qkv8_;
+      }
     }
     host_ints_.reserve(static_cast<size_t>(4 * cap_rows_ + cap_batch_ + 1));
   }
@@ -328,15 +338,18 @@ class CudaModel final : public Model {
       // attention block
       const bool gb = !fold_bias_;  // the GEMMs before attention and LayerNorm add their bias
       const GemmEpilogue ep = gb ? GemmEpilogue::bias : GemmEpilogue::none;
-      if (l.full) {
+      if (l.qkv_out8) {  // 8-bit out, without the bias (attention adds it); qkv_ is cuBLASLt's unread C
+        gemm8(l.qkv8, t, h8_, rows, false, false, nullptr, &l.qkv, l.qkv_inv, qkv_);
+        timer_.mark(stream_, "gemm8 qkv");
+      } else if (l.full) {
         gemm8(l.qkv8, t, h8_, rows, false, gb, qkv_, nullptr, nullptr);
         timer_.mark(stream_, "gemm8 qkv");
       } else {
         gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, ep, stream_);
         timer_.mark(stream_, "gemm qkv");
       }
-      cuda::launch_attention(dt_, qkv_, l.qkv_bias, offsets, batch, c_.heads, H / c_.heads, seq, ctx_,
-                             l.full ? cuda::q8_store(l.ctx) : Q8Store{}, stream_);
+      cuda::launch_attention(dt_, qkv_, l.qkv_out8 ? cuda::q8_load(l.qkv) : Q8Load{}, l.qkv_bias, offsets, batch,
+                             c_.heads, H / c_.heads, seq, ctx_, l.full ? cuda::q8_store(l.ctx) : Q8Store{}, stream_);
       timer_.mark(stream_, "attention");
       if (l.full) {
         gemm8(l.attn_out8, t, ctx8_, rows, false, gb, a_, nullptr, nullptr);
@@ -429,7 +442,7 @@ class CudaModel final : public Model {
   std::vector<CudaLayer> layers_;
   int64_t cap_rows_ = 0, cap_batch_ = 0, cap_cells_ = 0;
   void *h_ = nullptr, *ctx_ = nullptr, *a_ = nullptr, *qkv_ = nullptr, *f_ = nullptr;
-  int8_t *h8_ = nullptr, *ctx8_ = nullptr, *a8_ = nullptr, *f8_ = nullptr;
+  int8_t *h8_ = nullptr, *ctx8_ = nullptr, *a8_ = nullptr, *f8_ = nullptr, *qkv8_ = nullptr;
   float* one_ = nullptr;  // cuBLASLt FP8's activation scale: 1, the activation scale is folded into alpha
   int32_t* ints_ = nullptr;
   float *hidden_out_ = nullptr, *pooled_out_ = nullptr;

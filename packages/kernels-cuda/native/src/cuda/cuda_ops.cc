@@ -6,6 +6,7 @@
 #include "cuda/check.h"
 #include "cuda/cuda_api.h"
 #include "cpu/gemm_i8.h"
+#include "cpu/q8.h"
 #include "cuda/device_buffer.h"
 #include "cuda/gemm8.h"
 #include "cuda/gemm_lt.h"
@@ -116,9 +117,16 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     out = s.out(n_out, dt);
     int64_t max_len = 0;
     for (int64_t b = 0; b < d[0]; ++b) max_len = std::max<int64_t>(max_len, a.i[0][b + 1] - a.i[0][b]);
-    const float* bias = a.f.size() == 2 ? static_cast<float*>(s.floats(a.f[1], dt, true)) : nullptr;
-    cuda::launch_attention(dt, s.floats(a.f[0], dt), bias, s.ints(a.i[0]), d[0], d[1], d[2], max_len, out,
-                           cuda::Q8Store{}, s.stream);
+    const float* bias = a.f.size() >= 2 ? static_cast<float*>(s.floats(a.f[1], dt, true)) : nullptr;
+    cuda::Q8Load in8;
+    if (a.f.size() == 3) {  // read 8-bit: the CPU's encoding on the host
+      std::vector<int8_t> codes(a.f[0].size());
+      const Dtype8 t = d[3] == 2 ? Dtype8::fp8 : Dtype8::int8;
+      cpu::q8_encode_row(a.f[0].data(), static_cast<int64_t>(codes.size()), a.f[2][0], t, codes.data());
+      in8 = cuda::Q8Load{static_cast<const int8_t*>(s.bytes(codes.data(), codes.size())), a.f[2][0], t == Dtype8::fp8};
+    }
+    cuda::launch_attention(dt, in8.data ? nullptr : s.floats(a.f[0], dt), in8, bias, s.ints(a.i[0]), d[0], d[1], d[2],
+                           max_len, out, cuda::Q8Store{}, s.stream);
   } else if (a.op == "pooler") {
     out = s.out(n_out, DType::f32);
     out_is_f32 = true;

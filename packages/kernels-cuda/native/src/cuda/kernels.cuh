@@ -57,12 +57,13 @@ void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const
 /** x = GELU(x + bias) (erf form), x [rows, cols]. */
 void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);
 
-/** Fused multi-head attention over packed sequences: qkv [tokens, 3 * heads * head_dim], offsets [batch + 1]
- * (device); ctx [tokens, heads * head_dim] in dt, or 8-bit to q where q.data is given (ctx unused then).
- * bias: the QKV GEMM's bias (fp32 [3 * heads * head_dim]) where that GEMM left it out, else null. max_len bounds
- * every sequence's length (launch size). */
-void launch_attention(DType dt, const void* qkv, const float* bias, const int32_t* offsets, int64_t batch,
-                      int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
+/** Fused multi-head attention over packed sequences: qkv [tokens, 3 * heads * head_dim] in dt, or 8-bit in in8
+ * where in8.data is given (qkv unused then); offsets [batch + 1] (device); ctx [tokens, heads * head_dim] in dt, or
+ * 8-bit to q where q.data is given (ctx unused then; of in8's type where both are 8-bit). bias: the QKV GEMM's bias
+ * (fp32 [3 * heads * head_dim]) where that GEMM left it out, else null. max_len bounds every sequence's length
+ * (launch size). */
+void launch_attention(DType dt, const void* qkv, const Q8Load& in8, const float* bias, const int32_t* offsets,
+                      int64_t batch, int64_t heads, int64_t head_dim, int64_t max_len, void* ctx, const Q8Store& q,
                       cudaStream_t stream);
 
 /** out[b] = tanh(W * hidden[offsets[b]] + bias) in fp32; W [width, width], bias [width] in dt. */
