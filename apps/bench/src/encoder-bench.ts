@@ -1,7 +1,8 @@
 // BERT-base-shaped encoder (12 layers, hidden 768, 12 heads, FFN 3072, random weights): median ms per
 // device-side forward at the benchmark grid's (batch, seq) points, all tokens valid. 8-bit plans are written
 // MODE:DTYPE8 (e.g. fully-quant:fp8; a third part `mma` runs FP8 on the own kernels instead of cuBLASLt, `exact`
-// on cuBLASLt without fast accumulation), calibrated on random tokens on the cpu (max clips; timing only).
+// on cuBLASLt without fast accumulation, `qkv16` without the qkv clip: the QKV output 16-bit, as before it was
+// calibrated), calibrated on random tokens on the cpu (max clips; timing only).
 // Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32,fully-quant:int8] [--points 1x32,1x128]
 //        [--iters N]
 import { writeFileSync } from 'node:fs';
@@ -27,12 +28,17 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 const rows: unknown[] = [];
 let calibration: CalibrationClips | undefined;
 const calibrated = () => (calibration ??= randomCalibration(shape, weights, 128));
+const withoutQkv = (c: CalibrationClips): CalibrationClips => {
+  const strip = (list: CalibrationClips['int8']) => list.map(({ qkv: _, ...rest }) => rest);
+  return { int8: strip(c.int8), fp8: strip(c.fp8) };
+};
 for (const precision of precisions) {
   const [mode, dtype8, kernel] = precision.split(':') as [string, 'int8' | 'fp8' | undefined, string | undefined];
   process.env.SAMP_CUDA_FP8_LT = kernel === 'mma' ? '0' : '1';
   process.env.SAMP_CUDA_FP8_FAST_ACCUM = kernel === 'exact' ? '0' : '1';
+  const clips = () => (kernel === 'qkv16' ? withoutQkv(calibrated()) : calibrated());
   const enc = dtype8
-    ? Encoder.fromWeights(shape, weights, { device, precision: { default: mode as 'fully-quant', dtype8 }, calibration: calibrated() })
+    ? Encoder.fromWeights(shape, weights, { device, precision: { default: mode as 'fully-quant', dtype8 }, calibration: clips() })
     : Encoder.fromWeights(shape, weights, { device, precision: mode as 'fp16' });
   if (enc.planNotes.length > 0) console.log(`${precision}: ${enc.planNotes.join('; ')}`);
   for (const [batch, seqLen] of points) {

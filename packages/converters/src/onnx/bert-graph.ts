@@ -33,7 +33,8 @@ function quantizeColumns(wt: Float32Array, inp: number, out: number): { q: Int8A
 export interface LayerQdq {
   /** fully-quant: QKV, attention output and both FFN GEMMs; quant-ffn-only: the FFN GEMMs. */
   mode: 'fully-quant' | 'quant-ffn-only';
-  /** |x| clips of the inputs (scale = clip / 127): layer input, attention context, FFN input, GELU output. */
+  /** |x| clips of the inputs (scale = clip / 127): layer input, attention context, FFN input, GELU output. A
+   * plan's qkv clip (samp's 8-bit QKV output) is not exported: the QKV outputs stay float in the graph. */
   clips: { input: number; ctx: number; ffnIn: number; ffnMid: number };
 }
 
