@@ -7,7 +7,8 @@
 // q . b_k to every score of query q, which the softmax cancels.
 // The tensor-core path also reads 8-bit QKV (INT8 or E4M3 codes with one scale, a fully-quant layer's QKV GEMM
 // output before its bias): the codes land in shared memory (half the bytes of 16-bit QKV) and are widened there to
-// the dtype, exactly (every code is a value of fp16 and bf16); the scale is applied to the queries with their bias,
+// the dtype, exactly (every code is a value of fp16 and bf16): the queries and keys as their fragments are loaded,
+// the values tile by tile in shared memory (for ldmatrix). The scale is applied to the queries with their bias,
 // folded into the softmax scale for the keys, and into the normalization for the values.
 #include <type_traits>
 
@@ -34,12 +35,12 @@ constexpr int kWideWarps = 8, kNarrowWarps = 4;
 enum class Elem { dtype, int8, fp8 };
 
 /** Shared memory of a block of kWarps warps, 16-bit QKV: the queries (then the output tile), two key and two value
- * tiles (double-buffered: the next tile loads while this one is used). 8-bit QKV: the queries, one key and one value
- * tile in the dtype, and two key and two value tiles of codes that cp.async fills; the query codes land in the key
- * and value tiles' space, free until the first tile is widened. Then the head's query and value biases. */
+ * tiles (double-buffered: the next tile loads while this one is used). 8-bit QKV: the query codes (then the output
+ * tile), one value tile in the dtype, and two key and two value tiles of codes that cp.async fills. Then the head's
+ * query and value biases. */
 template <int kWarps, Elem kIn>
 constexpr size_t attention_smem_bytes() {
-  constexpr size_t floats = sizeof(uint16_t) * (kWarps * 16 + (kIn == Elem::dtype ? 4 : 2) * kTile) * kLdh;
+  constexpr size_t floats = sizeof(uint16_t) * (kWarps * 16 + (kIn == Elem::dtype ? 4 : 1) * kTile) * kLdh;
   return floats + (kIn == Elem::dtype ? 0 : 4 * kTile * kLdq) + sizeof(float) * 2 * kD;
 }
 
@@ -96,6 +97,7 @@ __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uin
 }
 
 __device__ __forceinline__ uint32_t lds32(const void* p) { return *reinterpret_cast<const uint32_t*>(p); }
+__device__ __forceinline__ uint32_t lds16(const void* p) { return *reinterpret_cast<const uint16_t*>(p); }
 
 /** 2^x in one instruction (ex2.approx.ftz: relative error about 2^-22, denormals flushed; exp2(-inf) = 0). */
 __device__ __forceinline__ float fast_exp2(float x) {
@@ -157,18 +159,24 @@ __device__ __forceinline__ void widen_tile(const int8_t* src, T* dst) {
 /** One warp's 16 query rows against one tile of keys and values (rows k0.. of the sequence): the scores on the
  * tensor cores, keys past the sequence masked, the online softmax update of the running max (m), sum (l) and
  * output (o), then o += p v. Fragment layout as described above attention_mma_kernel. */
-template <typename T>
-__device__ __forceinline__ void attend_tile(const uint32_t (&qa)[kD / 16][4], const T* kt, const T* vt, int k0, int len,
-                                            float scale_log2, int lane, float (&o)[kD / 8][4], float& m0, float& m1,
-                                            float& l0, float& l1) {
+template <typename T, Elem kIn>
+__device__ __forceinline__ void attend_tile(const uint32_t (&qa)[kD / 16][4], const void* kt, const T* vt, int k0,
+                                            int len, float scale_log2, int lane, float (&o)[kD / 8][4], float& m0,
+                                            float& m1, float& l0, float& l1) {
   const int t = lane & 3;
   float s[kTile / 8][4] = {};
 #pragma unroll
   for (int k = 0; k < kD / 16; ++k)  // each step's eight products are independent of each other
 #pragma unroll
     for (int j = 0; j < kTile / 8; ++j) {
-      const T* kr = kt + (8 * j + (lane >> 2)) * kLdh + 16 * k + 2 * t;
-      mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
+      const int at = (8 * j + (lane >> 2)) * (kIn == Elem::dtype ? kLdh : kLdq) + 16 * k + 2 * t;
+      if constexpr (kIn == Elem::dtype) {
+        const T* kr = static_cast<const T*>(kt) + at;
+        mma16816<T>(s[j], qa[k], lds32(kr), lds32(kr + 8));
+      } else {  // the key codes widened as they are loaded
+        const int8_t* kr = static_cast<const int8_t*>(kt) + at;
+        mma16816<T>(s[j], qa[k], widen2<T, kIn>(lds16(kr)), widen2<T, kIn>(lds16(kr + 8)));
+      }
     }
 
   // mask keys past the sequence; the max is taken of the raw scores (the scale is positive) and the scale into
@@ -229,13 +237,12 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
   constexpr int kThreads = kWarps * 32, kQueries = kWarps * 16;
   constexpr bool k8 = kIn != Elem::dtype;
   using E = std::conditional_t<k8, int8_t, T>;  // what QKV holds
-  static_assert(!k8 || kQueries * kLdq <= 2 * kTile * kLdh * sizeof(T), "the query codes fit the widened tiles");
   extern __shared__ __align__(16) unsigned char smem[];
-  T* qs = reinterpret_cast<T*>(smem);  // the queries, then the output tile
-  T* const ks = qs + kQueries * kLdh;  // 16-bit QKV: key tile i at ks + i * kTile * kLdh; 8-bit: the widened tile
-  T* const vs = ks + (k8 ? 1 : 2) * kTile * kLdh;  // value tiles likewise
+  T* qs = reinterpret_cast<T*>(smem);  // the queries (8-bit: their codes), then the output tile
+  int8_t* const qcodes = reinterpret_cast<int8_t*>(qs);
+  T* const ks = qs + kQueries * kLdh;  // 16-bit QKV: key tile i at ks + i * kTile * kLdh (8-bit: none)
+  T* const vs = ks + (k8 ? 0 : 2) * kTile * kLdh;  // value tile i likewise (8-bit: the widened tile)
   int8_t* const codes = reinterpret_cast<int8_t*>(vs + (k8 ? 1 : 2) * kTile * kLdh);  // 8-bit: [buffer][keys, values]
-  int8_t* const qcodes = reinterpret_cast<int8_t*>(ks);  // 8-bit: the query codes, until the first tile is widened
   float* bs = reinterpret_cast<float*>(codes + (k8 ? 4 * kTile * kLdq : 0));  // query bias, then value bias
   wait_for_previous_kernel();
   const int b = blockIdx.z, h = blockIdx.y, q0 = blockIdx.x * kQueries;
@@ -285,12 +292,7 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
       cp_async_wait<0>();
     }
     __syncthreads();
-    if constexpr (k8) {  // this tile's codes (and first the queries') widened in shared memory
-      if (k0 == 0) {
-        widen_tile<T, kIn, kQueries, kThreads>(qcodes, qs);
-        __syncthreads();  // the query codes are read before the key tile takes their place
-      }
-      widen_tile<T, kIn, kTile, kThreads>(codes + 2 * buf * kTile * kLdq, ks);
+    if constexpr (k8) {  // this tile's value codes widened in shared memory (ldmatrix reads 16-bit values)
       widen_tile<T, kIn, kTile, kThreads>(codes + (2 * buf + 1) * kTile * kLdq, vs);
       __syncthreads();
     }
@@ -298,9 +300,16 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
       if (k0 == 0) {
 #pragma unroll
         for (int k = 0; k < kD / 16; ++k) {
-          const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
-          const T* r1 = r0 + 8 * kLdh;
-          qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+          if constexpr (k8) {
+            const int8_t* r0 = qcodes + (warp * 16 + g) * kLdq + 16 * k + 2 * t;
+            const int8_t* r1 = r0 + 8 * kLdq;
+            qa[k][0] = widen2<T, kIn>(lds16(r0)), qa[k][1] = widen2<T, kIn>(lds16(r1));
+            qa[k][2] = widen2<T, kIn>(lds16(r0 + 8)), qa[k][3] = widen2<T, kIn>(lds16(r1 + 8));
+          } else {
+            const T* r0 = qs + (warp * 16 + g) * kLdh + 16 * k + 2 * t;
+            const T* r1 = r0 + 8 * kLdh;
+            qa[k][0] = lds32(r0), qa[k][1] = lds32(r1), qa[k][2] = lds32(r0 + 8), qa[k][3] = lds32(r1 + 8);
+          }
           if (bias || k8) {  // q = scale * code + bias (8-bit) or q + bias, in fp32 before one rounding
             const float* bq = bs + 16 * k + 2 * t;
             const float2 lo = bias ? make_float2(bq[0], bq[1]) : float2{}, hi = bias ? make_float2(bq[8], bq[9]) : float2{};
@@ -313,8 +322,12 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
           }
         }
       }
-      const int at = k8 ? 0 : buf * kTile * kLdh;
-      attend_tile<T>(qa, ks + at, vs + at, k0, len, score_log2, lane, o, m0, m1, l0, l1);
+      if constexpr (k8) {
+        attend_tile<T, kIn>(qa, codes + 2 * buf * kTile * kLdq, vs, k0, len, score_log2, lane, o, m0, m1, l0, l1);
+      } else {
+        const int at = buf * kTile * kLdh;
+        attend_tile<T, kIn>(qa, ks + at, vs + at, k0, len, score_log2, lane, o, m0, m1, l0, l1);
+      }
     }
     __syncthreads();  // every warp is done with this buffer before the next iteration refills it
   }
