@@ -42,9 +42,13 @@ function checkClips(path: string, list: unknown, layers: number, key: string): L
       const v = typeof o === 'object' && o !== null ? o[p] : undefined;
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) bad(path, `"clips.${key}[${i}].${p}" must be a positive number`);
     }
-    const out: LayerClips = { input: o.input as number, ctx: o.ctx as number, ffnIn: o.ffnIn as number, ffnMid: o.ffnMid as number };
+    const out: LayerClips = {
+      input: o.input as number, ctx: o.ctx as number, ffnIn: o.ffnIn as number, ffnMid: o.ffnMid as number,
+    };
     if (o.qkv === undefined) return out;  // written before the QKV output was calibrated: it stays 16-bit
-    if (typeof o.qkv !== 'number' || !Number.isFinite(o.qkv) || o.qkv <= 0) bad(path, `"clips.${key}[${i}].qkv" must be a positive number`);
+    if (typeof o.qkv !== 'number' || !Number.isFinite(o.qkv) || o.qkv <= 0) {
+      bad(path, `"clips.${key}[${i}].qkv" must be a positive number`);
+    }
     return { ...out, qkv: o.qkv };
   });
 }

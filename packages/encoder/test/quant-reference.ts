@@ -135,7 +135,9 @@ export function referenceForward(shape: EncoderShape, w: EncoderWeights, plan: L
     const input = full ? fq(h, c.input) : h;  // fully-quant: the layer reads its input (and residual) 8-bit
     // with a qkv clip, the QKV output is 8-bit before its bias (the bias is added to the decoded values)
     const qkv8 = full && c.qkv !== undefined;
-    const qkvRaw = full ? linear8(input, c.input, l.qkvW, qkv8 ? new Float32Array(3 * H) : l.qkvB, 3 * H, dt) : linear(h, l.qkvW, l.qkvB, 3 * H);
+    const qkvRaw = full
+      ? linear8(input, c.input, l.qkvW, qkv8 ? new Float32Array(3 * H) : l.qkvB, 3 * H, dt)
+      : linear(h, l.qkvW, l.qkvB, 3 * H);
     const qkv = qkv8 ? fq(qkvRaw, c.qkv!).map((r) => r.map((x, j) => f(x + l.qkvB[j]!))) : qkvRaw;
     let ctx = attention(qkv, shape.heads);
     if (full) ctx = fq(ctx, c.ctx);

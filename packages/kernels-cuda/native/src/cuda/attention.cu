@@ -6,10 +6,10 @@
 // queries, the value bias to the output (each row of probabilities sums to 1), and the key bias is dropped: it adds
 // q . b_k to every score of query q, which the softmax cancels.
 // The tensor-core path also reads 8-bit QKV (INT8 or E4M3 codes with one scale, a fully-quant layer's QKV GEMM
-// output before its bias): the codes land in shared memory (half the bytes of 16-bit QKV) and are widened there to
-// the dtype, exactly (every code is a value of fp16 and bf16): the queries and keys as their fragments are loaded,
-// the values tile by tile in shared memory (for ldmatrix). The scale is applied to the queries with their bias,
-// folded into the softmax scale for the keys, and into the normalization for the values.
+// output before its bias): the codes land in shared memory (half the bytes of 16-bit QKV) and are widened to the
+// dtype exactly (every code is a value of fp16 and bf16): the queries and keys as their fragments are loaded, the
+// values tile by tile in shared memory (ldmatrix reads 16-bit values). The scale is applied to the queries with
+// their bias, folded into the softmax scale for the keys, and into the normalization for the values.
 #include <type_traits>
 
 #include "cuda/async_copy.cuh"
@@ -312,7 +312,8 @@ __global__ void __launch_bounds__(kWarps * 32, 16 / kWarps)
           }
           if (bias || k8) {  // q = scale * code + bias (8-bit) or q + bias, in fp32 before one rounding
             const float* bq = bs + 16 * k + 2 * t;
-            const float2 lo = bias ? make_float2(bq[0], bq[1]) : float2{}, hi = bias ? make_float2(bq[8], bq[9]) : float2{};
+            const float2 lo = bias ? make_float2(bq[0], bq[1]) : float2{};
+            const float2 hi = bias ? make_float2(bq[8], bq[9]) : float2{};
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
               const float2 v = unpack2<T>(qa[k][e]), add = e < 2 ? lo : hi;
@@ -417,7 +418,8 @@ __global__ void attention_rows_kernel(const T* qkv, Q8Load in8, const float* bia
   __syncwarp();
   for (int d = lane; d < head_dim; d += 32) {
     float acc = 0.0f;
-    for (int j = 0; j < len; ++j) acc += scores[j] * qkv_at(qkv, in8, (first + j) * stride + 2 * hidden + h * head_dim + d);
+    for (int j = 0; j < len; ++j)
+      acc += scores[j] * qkv_at(qkv, in8, (first + j) * stride + 2 * hidden + h * head_dim + d);
     const float y = acc * inv + (bias ? bias[2 * hidden + h * head_dim + d] : 0.0f);
     const int64_t at = (first + q) * hidden + h * head_dim + d;
     if (out8.data) {

@@ -183,7 +183,8 @@ class CudaModel final : public Model {
         x.qkv8 = put.gemm8(l.qkv_w, l.qkv_b, 3 * H, H, t, x.in.scale, b16, "attention qkv");
         x.attn_out8 = put.gemm8(l.attn_out_w, l.attn_out_b, H, H, t, x.ctx.scale, b16, "attention.output.dense");
         if (fold_bias_) x.qkv_bias = x.qkv8.bias, x.attn_out_bias = x.attn_out8.bias;
-        if (x.qkv_out8) x.qkv_bias = x.qkv8.bias, x.qkv_inv = put.scalar(1.0f / x.qkv.scale);  // attention adds the bias
+        // an 8-bit QKV output leaves its bias to attention
+        if (x.qkv_out8) x.qkv_bias = x.qkv8.bias, x.qkv_inv = put.scalar(1.0f / x.qkv.scale);
       } else {
         x.qkv_w = put.floats(l.qkv_w, 3 * H * H, "attention qkv");
         x.qkv_b = float_bias(l.qkv_b, 3 * H, "attention qkv bias", x.qkv_bias);
