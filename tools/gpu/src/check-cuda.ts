@@ -1,6 +1,7 @@
 // Runs on the GPU machine: every CUDA op against the CPU op, the three shared models on cpu / cuda against the
 // PyTorch fixtures, and their 8-bit plans on cuda against the same plans on the cpu (the oracle: same calibration,
-// same arithmetic). Usage: node check.mjs MODELS_DIR FIXTURES_DIR REPORT.json
+// same arithmetic), and each forward's CUDA graph against its eager run.
+// Usage: node check.mjs MODELS_DIR FIXTURES_DIR REPORT.json
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Encoder, clipsFromStats } from '../../../packages/encoder/src/index.js';
@@ -49,6 +50,19 @@ report.ops = ops;
 report.opFailures = opFailures;
 console.log(`ops: ${ops.length - opFailures}/${ops.length} within tolerance`);
 
+/** The largest difference between an eager forward and its CUDA graph, captured and then replayed (a shape runs
+ * eagerly when first seen, is captured on the second sight and replayed from the third; 15 sequences, a shape the
+ * loops above do not run): the graph's edges (overlapping launches) must not change a single output. */
+async function replayDiff(enc: Encoder, inputs: ReturnType<typeof padded>) {
+  const outs = [await enc.forward(inputs), await enc.forward(inputs), await enc.forward(inputs)];
+  let max = 0;
+  for (const o of outs.slice(1)) {
+    const a = outs[0]!.lastHiddenState, b = o.lastHiddenState;
+    for (let j = 0; j < a.length; j++) max = Math.max(max, Math.abs(a[j]! - b[j]!));
+  }
+  return max;
+}
+
 const results: unknown[] = [];
 for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
   const fixture = loadFixture(join(fixtures, `${name}.json.gz`));
@@ -62,8 +76,9 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
         const cases = fixture.cases.slice(i, i + 16);
         compare(cases, await enc.forward(padded(cases)), head, fixture.numLabels, r);
       }
+      const replayMaxDiff = await replayDiff(enc, padded(fixture.cases.slice(0, 15)));
       enc.dispose();
-      results.push({ model: name, device, precision, ...r, argmaxRate: r.argmaxAgree / r.argmaxTotal });
+      results.push({ model: name, device, precision, ...r, argmaxRate: r.argmaxAgree / r.argmaxTotal, replayMaxDiff });
       console.log(name, device, precision, JSON.stringify(r));
     } catch (error) {
       results.push({ model: name, device, precision, error: String(error) });
@@ -116,9 +131,12 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
           }
         });
       }
+      const replayMaxDiff = await replayDiff(cuda, padded(fixture.cases.slice(0, 15)));
       cpu.dispose();
       cuda.dispose();
-      const row = { model: name, plan, maxHidden, maxPooled, agree, total, agreement: agree / total, notes: cuda.planNotes };
+      const row = {
+        model: name, plan, maxHidden, maxPooled, agree, total, agreement: agree / total, replayMaxDiff, notes: cuda.planNotes,
+      };
       quantized.push(row);
       console.log(name, plan, JSON.stringify(row));
     } catch (error) {
