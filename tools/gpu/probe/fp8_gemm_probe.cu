@@ -3,7 +3,8 @@
 // E4M3 outputs: codes that differ), and us per launch as a CUDA graph of back-to-back launches. lt_search_probe.cc
 // times cuBLASLt at the same shapes. On the GPU machine:
 //   nvcc -O3 -std=c++17 -gencode=arch=compute_90a,code=sm_90a -I packages/kernels-cuda/native/src \
-//     tools/gpu/probe/fp8_gemm_probe.cu tools/gpu/probe/sm90/gemm_fp8_sm90.cu -o /tmp/fp8-gemm
+//     tools/gpu/probe/fp8_gemm_probe.cu tools/gpu/probe/sm90/gemm_fp8_sm90.cu \
+//     tools/gpu/probe/sm90/tensor_map.cc -o /tmp/fp8-gemm
 //   /tmp/fp8-gemm 4096 8192
 #include <cuda_fp16.h>
 #include <cuda_fp8.h>

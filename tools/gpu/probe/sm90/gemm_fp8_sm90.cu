@@ -7,7 +7,6 @@
 #include "gemm_fp8_sm90.h"
 
 #include <cuda.h>
-#include <cudaTypedefs.h>
 #include <cuda_fp16.h>
 #include <cuda_fp8.h>
 
@@ -16,7 +15,8 @@
 #include "cuda/check.h"
 #include "cuda/kernels.cuh"
 #include "cuda/launch.cuh"
-#include "wgmma.cuh"
+#include "hopper.cuh"
+#include "tensor_map.h"
 
 namespace samp::cuda {
 namespace {
@@ -149,40 +149,12 @@ __global__ void __launch_bounds__(kThreads, Tile<kBN>::kBlocks)
 #endif
 }
 
-PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
-  static const PFN_cuTensorMapEncodeTiled_v12000 fn = [] {
-    void* p = nullptr;
-    cudaDriverEntryPointQueryResult found{};
-    if (cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &p, 12000, cudaEnableDefault, &found) !=
-            cudaSuccess ||
-        found != cudaDriverEntryPointSuccess)
-      p = nullptr;
-    cudaGetLastError();
-    return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(p);
-  }();
-  return fn;
-}
-
-/** A row-major [rows, cols] E4M3 matrix read in boxes of box_rows x 128, 128-byte swizzled. */
-CUtensorMap tensor_map(const void* base, int64_t rows, int64_t cols, int box_rows) {
-  CUtensorMap map{};
-  const cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols), static_cast<cuuint64_t>(rows)};
-  const cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols)};
-  const cuuint32_t box[2] = {kBK, static_cast<cuuint32_t>(box_rows)}, step[2] = {1, 1};
-  const CUresult r =
-      tensor_map_encoder()(&map, CU_TENSOR_MAP_DATA_TYPE_UINT8, 2, const_cast<void*>(base), dims, strides, box, step,
-                           CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
-                           CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
-  SAMP_REQUIRE(r == CUDA_SUCCESS, SAMP_CUDA_ERROR, "cuTensorMapEncodeTiled failed (" + std::to_string(r) + ")");
-  return map;
-}
-
 template <int kBN, bool kOut8>
 void launch_tile(const Fp8Sm90Gemm& g, cudaStream_t stream) {
   auto kernel = fp8_gemm_kernel<kBN, kOut8>;
   SAMP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(kSmemBytes<kBN>)));
-  const CUtensorMap ta = tensor_map(g.a, g.m, g.k, kBM), tw = tensor_map(g.w, g.n, g.k, kBN);
+  const CUtensorMap ta = byte_tensor_map(g.a, g.m, g.k, kBM), tw = byte_tensor_map(g.w, g.n, g.k, kBN);
   const Epilogue ep{g.alpha, g.bias, g.out_inv_scale, g.out, static_cast<int>(g.m), static_cast<int>(g.n), g.gelu};
   const dim3 grid(static_cast<unsigned>(g.n / kBN), static_cast<unsigned>((g.m + kBM - 1) / kBM));
   launch_overlapped(kernel, grid, dim3(kThreads), kSmemBytes<kBN>, stream, ta, tw, static_cast<int>(g.k / kBK), ep);
@@ -199,7 +171,7 @@ bool fp8_sm90_supported(const Fp8Sm90Gemm& g, Fp8Sm90Tile tile) {
     return false;
   }
   const int64_t bn = tile == Fp8Sm90Tile::n128 ? 128 : 256;
-  return major == 9 && minor == 0 && tensor_map_encoder() && g.m > 0 && g.m < (int64_t{1} << 31) && g.n > 0 &&
+  return major == 9 && minor == 0 && tensor_maps_available() && g.m > 0 && g.m < (int64_t{1} << 31) && g.n > 0 &&
          g.n % bn == 0 && g.n < (int64_t{1} << 31) && g.k > 0 && g.k % kBK == 0 && aligned_to(g.a, 16) &&
          aligned_to(g.w, 16) && aligned_to(g.out, 16) && g.alpha && (!g.out_fp8 || g.out_inv_scale);
 }

@@ -1,7 +1,7 @@
-// Hopper (sm_90a) building blocks of the FP8 GEMM: mbarriers, bulk tensor copies (TMA) that complete on them,
-// shared-memory matrix descriptors for 128-byte-swizzled K-major tiles, and the warpgroup matrix multiply (wgmma)
-// with fp32 accumulators. Every function compiles to nothing below sm_90a (the kernels using them are never
-// launched there).
+// Hopper (sm_90a) building blocks of the FP8 GEMMs: mbarriers, bulk tensor copies (TMA) that complete on them,
+// shared-memory matrix descriptors for 128-byte-swizzled K-major tiles, the warpgroup matrix multiply (wgmma) with
+// fp32 accumulators, and a thread block cluster's barrier and shared memory. Every function compiles to nothing
+// below sm_90a (the kernels using them are never launched there).
 #pragma once
 #include <cstdint>
 
@@ -73,6 +73,30 @@ __device__ __forceinline__ void tma_load_2d(void* dst, const void* map, int32_t 
 __device__ __forceinline__ uint64_t sw128_desc(const void* p) {
   const uint64_t addr = shared_addr(p);
   return ((addr & 0x3FFFF) >> 4) | (uint64_t{1} << 16) | (uint64_t{1024 >> 4} << 32) | (uint64_t{1} << 62);
+}
+
+/** Every thread of every block of the cluster arrives (release: its shared-memory writes become visible to the
+ * cluster), then waits for all of them (acquire). Split into its halves where work fits between them. */
+__device__ __forceinline__ void cluster_arrive() {
+#if SAMP_SM90A
+  asm volatile("barrier.cluster.arrive.release.aligned;\n" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void cluster_wait() {
+#if SAMP_SM90A
+  asm volatile("barrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+#endif
+}
+
+/** The float at p (this block's shared memory) in the shared memory of the cluster's block `rank`. */
+__device__ __forceinline__ float cluster_load(const float* p, uint32_t rank) {
+  float v = 0.0f;
+#if SAMP_SM90A
+  uint32_t remote;
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(remote) : "r"(shared_addr(p)), "r"(rank));
+  asm volatile("ld.shared::cluster.f32 %0, [%1];\n" : "=f"(v) : "r"(remote) : "memory");
+#endif
+  return v;
 }
 
 __device__ __forceinline__ void wgmma_fence() {
