@@ -3,8 +3,10 @@
 // MODE:DTYPE8 (e.g. fully-quant:fp8; a third part `mma` runs FP8 on the own kernels instead of cuBLASLt, `exact`
 // on cuBLASLt without fast accumulation, `qkv16` without the qkv clip: the QKV output 16-bit, as before it was
 // calibrated), calibrated on random tokens on the cpu (max clips; timing only).
+// `--variants` times each precision under several settings of the environment the CUDA model reads when it is
+// created (`name=VAR=value+VAR=value;name2=...`; an empty setting is the default), alternated over `--rounds`.
 // Usage: node bench.mjs OUT.json [--device cuda|cpu] [--precision fp16,fp32,fully-quant:int8] [--points 1x32,1x128]
-//        [--iters N]
+//        [--iters N] [--variants SPEC] [--rounds N]
 import { writeFileSync } from 'node:fs';
 import { type CalibrationClips, Encoder, randomBertWeights, randomCalibration } from '../../../packages/encoder/src/index.js';
 import { type EncoderShape, runOp } from '../../../packages/kernels-cuda/src/index.js';
@@ -18,6 +20,15 @@ const points = flag('--points', device === 'cuda' ? '1x32,1x128,8x128,32x128,64x
   .split(',')
   .map((p) => p.split('x').map(Number) as [number, number]);
 const iters = Number(flag('--iters', device === 'cuda' ? '200' : '10'));
+const variants = flag('--variants', 'default=')
+  .split(';')
+  .filter(Boolean)
+  .map((v) => {
+    const [name, ...setting] = v.split('=');
+    const env = setting.join('=').split('+').filter(Boolean).map((kv) => kv.split('=') as [string, string]);
+    return { name: name!, env };
+  });
+const rounds = Number(flag('--rounds', '1'));
 const out = args[0] ?? 'bench-samp.json';
 
 const shape: EncoderShape = {
@@ -32,15 +43,19 @@ const withoutQkv = (c: CalibrationClips): CalibrationClips => {
   const strip = (list: CalibrationClips['int8']) => list.map(({ qkv: _, ...rest }) => rest);
   return { int8: strip(c.int8), fp8: strip(c.fp8) };
 };
-for (const precision of precisions) {
+/** Times one precision under one variant's environment at every point. */
+function benchPrecision(precision: string, variant: (typeof variants)[number], round: number) {
   const [mode, dtype8, kernel] = precision.split(':') as [string, 'int8' | 'fp8' | undefined, string | undefined];
   process.env.SAMP_CUDA_FP8_LT = kernel === 'mma' ? '0' : '1';
   process.env.SAMP_CUDA_FP8_FAST_ACCUM = kernel === 'exact' ? '0' : '1';
+  for (const [k, v] of variant.env) process.env[k] = v;
   const clips = () => (kernel === 'qkv16' ? withoutQkv(calibrated()) : calibrated());
   const enc = dtype8
     ? Encoder.fromWeights(shape, weights, { device, precision: { default: mode as 'fully-quant', dtype8 }, calibration: clips() })
     : Encoder.fromWeights(shape, weights, { device, precision: mode as 'fp16' });
-  if (enc.planNotes.length > 0) console.log(`${precision}: ${enc.planNotes.join('; ')}`);
+  for (const [k] of variant.env) delete process.env[k];
+  const label = variants.length > 1 ? `${precision} [${variant.name}]` : precision;
+  if (enc.planNotes.length > 0) console.log(`${label}: ${enc.planNotes.join('; ')}`);
   for (const [batch, seqLen] of points) {
     const n = batch * seqLen;
     const inputIds = Int32Array.from({ length: n }, (_, i) => (i * 7919) % shape.vocab);
@@ -48,11 +63,15 @@ for (const precision of precisions) {
     const t = enc.benchmark(inputs, device === 'cuda' ? 30 : 2, iters);
     const ms = median(t.ms);
     const flops = shape.layers * n * (24 * shape.hidden ** 2 + 4 * seqLen * shape.hidden);
-    rows.push({ precision, batch, seq: seqLen, medianMs: ms, minMs: Math.min(...t.ms), tflops: flops / ms / 1e9 });
-    console.log(`${device} ${precision} (${batch},${seqLen}) median ${ms.toFixed(3)} ms  ${(flops / ms / 1e9).toFixed(1)} TFLOP/s`);
+    const extra = variants.length > 1 || rounds > 1 ? { variant: variant.name, round } : {};
+    rows.push({ precision, ...extra, batch, seq: seqLen, medianMs: ms, minMs: Math.min(...t.ms), tflops: flops / ms / 1e9 });
+    console.log(`${device} ${label} (${batch},${seqLen}) median ${ms.toFixed(3)} ms  ${(flops / ms / 1e9).toFixed(1)} TFLOP/s`);
   }
   enc.dispose();
 }
+
+for (let round = 1; round <= rounds; round++)
+  for (const precision of precisions) for (const variant of variants) benchPrecision(precision, variant, round);
 // the CPU GEMM at M=1024, K=768, N=3072 (timed through runOp: includes packing the weight and copying operands)
 let gemm: { m: number; k: number; n: number; medianGflops: number } | undefined;
 if (device === 'cpu') {
