@@ -19,6 +19,7 @@
 #include "common/model.h"
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/forward_split.h"
 #include "cuda/gemm8.h"
 #include "cuda/gemm_lt.h"
 #include "cuda/kernels.cuh"
@@ -31,6 +32,7 @@ namespace {
 using cuda::Carver;
 using cuda::DeviceBuffer;
 using cuda::DType;
+using cuda::ForwardPart;
 using cuda::Gemm8Weights;
 using cuda::GemmEpilogue;
 using cuda::Q8Load;
@@ -40,6 +42,7 @@ using cuda::Q8Tensor;
 constexpr int64_t kRowMultiple = 16;
 constexpr size_t kMaxGraphs = 64;
 constexpr size_t kMaxSeen = 4096;
+constexpr int64_t kSplitRows = 0;  // the fewest rows a forward splits at (0: not at all; SAMP_CUDA_SPLIT_ROWS)
 
 struct CudaLayer {
   LayerPlan plan;
@@ -66,6 +69,14 @@ class CudaModel final : public Model {
     SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     gemm_ = std::make_unique<cuda::LtGemm>();
     use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
+    split_rows_ = timer_.enabled() ? 0 : cuda::split_min_rows(kSplitRows);
+    split_stagger_ = env_is("SAMP_CUDA_SPLIT_STAGGER", "1");
+    if (split_rows_ > 0) {
+      SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream2_, cudaStreamNonBlocking));
+      for (cudaEvent_t* e : {&fork_, &join_, &stagger_})
+        SAMP_CUDA_CHECK(cudaEventCreateWithFlags(e, cudaEventDisableTiming));
+      gemm2_ = std::make_unique<cuda::LtGemm>();  // its own workspace: the two streams' GEMMs run at once
+    }
     lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
     fp8_fast_accum_ = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
     fold_bias_ = cuda::add_layernorm_q8_width(c_.hidden);
@@ -134,12 +145,17 @@ class CudaModel final : public Model {
     if (!stream_) return;
     cudaSetDevice(device_);
     cudaStreamSynchronize(stream_);
+    if (stream2_) cudaStreamSynchronize(stream2_);
     clear_graphs();
     gemm_.reset();
+    gemm2_.reset();
     arena_.reset();
     weights_.reset();
+    for (cudaEvent_t e : {fork_, join_, stagger_})
+      if (e) cudaEventDestroy(e);
+    if (stream2_) cudaStreamDestroy(stream2_);
     cudaStreamDestroy(stream_);
-    stream_ = nullptr;
+    stream_ = stream2_ = nullptr;
   }
 
  private:
@@ -269,12 +285,18 @@ class CudaModel final : public Model {
   }
 
   // ---- forward ----
+  /** Where one part of the forward runs: its stream and the cuBLASLt instance (workspace) that stream uses. */
+  struct Lane {
+    cudaStream_t stream;
+    cuda::LtGemm& gemm;
+  };
+
   /** An 8-bit GEMM: cuBLASLt for FP8 where it has an algorithm (and the model is fp16), else the own kernel.
    * FP8 weights have one scale per tensor (alpha[] holds it n times), so cuBLASLt takes the scales as scalars and
    * writes an 8-bit output in E4M3 itself, with `scratch` as its unread C. Where it refuses an E4M3 output, the
    * output goes through fp16 in `scratch` and one encoding pass. with_bias = false: the next kernel adds it. */
-  void gemm8(const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu, bool with_bias, void* out_f,
-             const Q8Tensor* out_q, const float* out_inv, void* scratch = nullptr) {
+  void gemm8(const Lane& on, const Gemm8Weights& g, Dtype8 t, const int8_t* in, int64_t rows, bool gelu,
+             bool with_bias, void* out_f, const Q8Tensor* out_q, const float* out_inv, void* scratch = nullptr) {
     const Q8Store q = out_q ? cuda::q8_store(*out_q) : Q8Store{};
     if (t == Dtype8::fp8 && lt_fp8_ && g.bias16) {
       cuda::LtFp8Gemm x;
@@ -282,45 +304,53 @@ class CudaModel final : public Model {
       x.bias = with_bias ? g.bias16 : nullptr;
       x.out = out_q ? static_cast<void*>(out_q->data) : out_f, x.c = scratch;
       x.m = rows, x.n = g.n, x.k = g.k, x.gelu = gelu, x.out_fp8 = out_q != nullptr, x.fast_accum = fp8_fast_accum_;
-      if ((!out_q || scratch) && gemm_->run_fp8(x, stream_)) return;
+      if ((!out_q || scratch) && on.gemm.run_fp8(x, on.stream)) return;
       if (out_q && scratch) {
         x.out = scratch, x.out_fp8 = false;
-        if (gemm_->run_fp8(x, stream_)) {
-          cuda::launch_quantize8(dt_, scratch, rows * g.n, q, stream_);
+        if (on.gemm.run_fp8(x, on.stream)) {
+          cuda::launch_quantize8(dt_, scratch, rows * g.n, q, on.stream);
           return;
         }
       }
     }
     cuda::Gemm8Out out;
     out.f = out_q ? nullptr : out_f, out.f_type = dt_, out.q = q;
-    cuda::launch_gemm8(t, in, g.w, g.alpha, with_bias ? g.bias : nullptr, rows, g.n, g.k, gelu, out, stream_);
+    cuda::launch_gemm8(t, in, g.w, g.alpha, with_bias ? g.bias : nullptr, rows, g.n, g.k, gelu, out, on.stream);
   }
 
   /** LayerNorm(x + x_bias + residual) in place in x, the residual 8-bit where residual8 is given; also 8-bit to q
    * and in fp32 to the unpacked output (last layer) where asked. keep_x = false: x need not be written. x_bias: the
    * bias x's GEMM left out (fold_bias_), else null. */
-  void add_layernorm(void* x, const float* x_bias, const void* residual, const Q8Tensor* residual8, const float* g,
-                     const float* b, int64_t rows, const Q8Tensor* q, bool keep_x, const int32_t* source) {
+  void add_layernorm(const Lane& on, void* x, const float* x_bias, const void* residual, const Q8Tensor* residual8,
+                     const float* g, const float* b, int64_t rows, const Q8Tensor* q, bool keep_x,
+                     const int32_t* source) {
     const int64_t H = c_.hidden;
     if (!fold_bias_ && !residual8 && !q && keep_x) {
       if (source && H <= 1024) {
-        cuda::launch_add_layernorm_unpack(dt_, x, residual, rows, g, b, H, c_.eps, source, hidden_out_, stream_);
+        cuda::launch_add_layernorm_unpack(dt_, x, residual, rows, g, b, H, c_.eps, source, hidden_out_, on.stream);
         return;
       }
-      cuda::launch_add_layernorm(dt_, x, residual, rows, g, b, H, c_.eps, stream_);
-      if (source) cuda::launch_unpack(dt_, x, source, rows, H, hidden_out_, stream_);
+      cuda::launch_add_layernorm(dt_, x, residual, rows, g, b, H, c_.eps, on.stream);
+      if (source) cuda::launch_unpack(dt_, x, source, rows, H, hidden_out_, on.stream);
       return;
     }
     cuda::launch_add_layernorm_q8(dt_, x, x_bias, residual8 ? nullptr : residual,
                                   residual8 ? cuda::q8_load(*residual8) : Q8Load{}, rows, g, b, H, c_.eps,
                                   keep_x ? x : nullptr, q ? cuda::q8_store(*q) : Q8Store{}, source,
-                                  source ? hidden_out_ : nullptr, stream_);
+                                  source ? hidden_out_ : nullptr, on.stream);
   }
 
-  void enqueue(int64_t batch, int64_t seq, int64_t rows) {
-    const int64_t H = c_.hidden, F = c_.ffn;
-    const int32_t *ids = ints_, *types = ints_ + rows, *positions = ints_ + 2 * rows, *source = ints_ + 3 * rows,
-                  *offsets = ints_ + 4 * rows;
+  /** The first row of a split forward's second half (0: one stream); see cuda/forward_split.h. */
+  int64_t split_row(int64_t batch, int64_t rows) const {
+    if (!stream2_) return 0;
+    const int64_t H = c_.hidden, F = c_.ffn, es = static_cast<int64_t>(cuda::dtype_size(dt_));
+    return cuda::split_row(packing_.offsets, batch, rows, split_rows_, {H, 3 * H, F, H * es, 3 * H * es, F * es});
+  }
+
+  /** Enqueues the forward; split: the first row of the second half (0: one stream). */
+  void enqueue(int64_t batch, int64_t seq, int64_t rows, int64_t split) {
+    const int64_t H = c_.hidden;
+    const int32_t *ids = ints_, *types = ints_ + rows, *positions = ints_ + 2 * rows, *offsets = ints_ + 4 * rows;
     timer_.mark(stream_, "start");
     // the last LayerNorm writes every token's row of the unpacked output: only padding positions need clearing
     if (rows < batch * seq)
@@ -331,67 +361,108 @@ class CudaModel final : public Model {
                                      c_.eps, first.full ? nullptr : h_,
                                      first.full ? cuda::q8_store(first.in) : Q8Store{}, stream_);
     timer_.mark(stream_, "embedding");
+    const Lane main{stream_, *gemm_};
+    if (split == 0) {
+      enqueue_layers(main, ForwardPart{0, rows, 0, batch}, seq, rows, nullptr);
+    } else {  // two halves on two streams, joined before the pooler
+      const Lane second{stream2_, *gemm2_};
+      const int64_t half = batch / 2;
+      SAMP_CUDA_CHECK(cudaEventRecord(fork_, stream_));
+      enqueue_layers(main, ForwardPart{0, split, 0, half}, seq, rows, split_stagger_ ? stagger_ : nullptr);
+      SAMP_CUDA_CHECK(cudaStreamWaitEvent(stream2_, split_stagger_ ? stagger_ : fork_, 0));
+      enqueue_layers(second, ForwardPart{split, rows - split, half, batch - half}, seq, rows, nullptr);
+      SAMP_CUDA_CHECK(cudaEventRecord(join_, stream2_));
+      SAMP_CUDA_CHECK(cudaStreamWaitEvent(stream_, join_, 0));
+    }
+    if (c_.has_pooler) cuda::launch_pooler(dt_, h_, offsets, batch, H, pool_w_, pool_b_, pooled_out_, stream_);
+    timer_.mark(stream_, "pooler+unpack");
+  }
+
+  /** The encoder layers over one part's rows and sequences (all of them, or one half of a split forward) on its
+   * stream. `after_first_gemm`: an event recorded on the stream after the first layer's QKV GEMM (or null). */
+  void enqueue_layers(const Lane& on, const ForwardPart& part, int64_t seq, int64_t all_rows,
+                      cudaEvent_t after_first_gemm) {
+    const int64_t H = c_.hidden, F = c_.ffn, rows = part.rows, es = static_cast<int64_t>(cuda::dtype_size(dt_));
+    const int32_t* source = ints_ + 3 * all_rows + part.row0;
+    const int32_t* offsets = ints_ + 4 * all_rows + part.seq0;
+    // this part's rows of a buffer of `width` values per row: in the dtype, 8-bit, or an 8-bit tensor
+    const auto rows_f = [&](void* base, int64_t width) {
+      return static_cast<void*>(static_cast<char*>(base) + part.row0 * width * es);
+    };
+    const auto rows_8 = [&](int8_t* base, int64_t width) { return base + part.row0 * width; };
+    const auto rows_q = [&](const Q8Tensor& q, int64_t width) {
+      Q8Tensor at = q;
+      at.data = q.data ? q.data + part.row0 * width : nullptr;
+      return at;
+    };
+    void *h = rows_f(h_, H), *a = rows_f(a_, H), *qkv = rows_f(qkv_, 3 * H), *f = rows_f(f_, F);
     for (size_t li = 0; li < layers_.size(); ++li) {
       const CudaLayer& l = layers_[li];
       const Dtype8 t = l.plan.dtype8;
       const bool last = li + 1 == layers_.size();
       const CudaLayer* next = last ? nullptr : &layers_[li + 1];
+      const Q8Tensor in = rows_q(l.in, H), ffn_in = rows_q(l.ffn_in, H), ffn_mid = rows_q(l.ffn_mid, F);
       // attention block
       const bool gb = !fold_bias_;  // the GEMMs before attention and LayerNorm add their bias
       const GemmEpilogue ep = gb ? GemmEpilogue::bias : GemmEpilogue::none;
       if (l.qkv_out8) {  // 8-bit out, without the bias (attention adds it); qkv_ is cuBLASLt's unread C
-        gemm8(l.qkv8, t, h8_, rows, false, false, nullptr, &l.qkv, l.qkv_inv, qkv_);
-        timer_.mark(stream_, "gemm8 qkv");
+        const Q8Tensor qkv8 = rows_q(l.qkv, 3 * H);
+        gemm8(on, l.qkv8, t, rows_8(h8_, H), rows, false, false, nullptr, &qkv8, l.qkv_inv, qkv);
+        timer_.mark(on.stream, "gemm8 qkv");
       } else if (l.full) {
-        gemm8(l.qkv8, t, h8_, rows, false, gb, qkv_, nullptr, nullptr);
-        timer_.mark(stream_, "gemm8 qkv");
+        gemm8(on, l.qkv8, t, rows_8(h8_, H), rows, false, gb, qkv, nullptr, nullptr);
+        timer_.mark(on.stream, "gemm8 qkv");
       } else {
-        gemm_->run(dt_, h_, l.qkv_w, l.qkv_b, qkv_, rows, 3 * H, H, ep, stream_);
-        timer_.mark(stream_, "gemm qkv");
+        on.gemm.run(dt_, h, l.qkv_w, l.qkv_b, qkv, rows, 3 * H, H, ep, on.stream);
+        timer_.mark(on.stream, "gemm qkv");
       }
-      cuda::launch_attention(dt_, qkv_, l.qkv_out8 ? cuda::q8_load(l.qkv) : Q8Load{}, l.qkv_bias, offsets, batch,
-                             c_.heads, H / c_.heads, seq, ctx_, l.full ? cuda::q8_store(l.ctx) : Q8Store{}, stream_);
-      timer_.mark(stream_, "attention");
+      if (li == 0 && after_first_gemm) SAMP_CUDA_CHECK(cudaEventRecord(after_first_gemm, on.stream));
+      // attention reads and writes by the sequences' packed offsets: the whole buffers
+      cuda::launch_attention(dt_, qkv_, l.qkv_out8 ? cuda::q8_load(l.qkv) : Q8Load{}, l.qkv_bias, offsets,
+                             part.batch, c_.heads, H / c_.heads, seq, ctx_,
+                             l.full ? cuda::q8_store(l.ctx) : Q8Store{}, on.stream);
+      timer_.mark(on.stream, "attention");
       if (l.full) {
-        gemm8(l.attn_out8, t, ctx8_, rows, false, gb, a_, nullptr, nullptr);
-        timer_.mark(stream_, "gemm8 attn-out");
+        gemm8(on, l.attn_out8, t, rows_8(ctx8_, H), rows, false, gb, a, nullptr, nullptr);
+        timer_.mark(on.stream, "gemm8 attn-out");
       } else {
-        gemm_->run(dt_, ctx_, l.attn_out_w, l.attn_out_b, a_, rows, H, H, ep, stream_);
-        timer_.mark(stream_, "gemm attn-out");
+        on.gemm.run(dt_, rows_f(ctx_, H), l.attn_out_w, l.attn_out_b, a, rows, H, H, ep, on.stream);
+        timer_.mark(on.stream, "gemm attn-out");
       }
       // the FFN input: 8-bit for an 8-bit FFN; kept in float where it is the next residual (not fully-quant)
-      add_layernorm(a_, l.attn_out_bias, h_, l.full ? &l.in : nullptr, l.ln1_g, l.ln1_b, rows,
-                    l.ffn8 ? &l.ffn_in : nullptr, !l.full, nullptr);
-      timer_.mark(stream_, "layernorm");
+      add_layernorm(on, a, l.attn_out_bias, h, l.full ? &in : nullptr, l.ln1_g, l.ln1_b, rows,
+                    l.ffn8 ? &ffn_in : nullptr, !l.full, nullptr);
+      timer_.mark(on.stream, "layernorm");
       // FFN block
       if (l.ffn8) {
-        gemm8(l.ffn1_8, t, a8_, rows, true, true, nullptr, &l.ffn_mid, l.ffn_mid_inv, f_);
-        timer_.mark(stream_, "gemm8 ffn1+gelu");
-        gemm8(l.ffn2_8, t, f8_, rows, false, gb, h_, nullptr, nullptr);
-        timer_.mark(stream_, "gemm8 ffn2");
+        gemm8(on, l.ffn1_8, t, rows_8(a8_, H), rows, true, true, nullptr, &ffn_mid, l.ffn_mid_inv, f);
+        timer_.mark(on.stream, "gemm8 ffn1+gelu");
+        gemm8(on, l.ffn2_8, t, rows_8(f8_, F), rows, false, gb, h, nullptr, nullptr);
+        timer_.mark(on.stream, "gemm8 ffn2");
       } else {
-        gemm_->run(dt_, a_, l.ffn1_w, l.ffn1_b, f_, rows, F, H, GemmEpilogue::bias_gelu, stream_);
-        timer_.mark(stream_, "gemm ffn1+gelu");
-        gemm_->run(dt_, f_, l.ffn2_w, l.ffn2_b, h_, rows, H, F, ep, stream_);
-        timer_.mark(stream_, "gemm ffn2");
+        on.gemm.run(dt_, a, l.ffn1_w, l.ffn1_b, f, rows, F, H, GemmEpilogue::bias_gelu, on.stream);
+        timer_.mark(on.stream, "gemm ffn1+gelu");
+        on.gemm.run(dt_, f, l.ffn2_w, l.ffn2_b, h, rows, H, F, ep, on.stream);
+        timer_.mark(on.stream, "gemm ffn2");
       }
       // the layer's output: float for the next layer (or the pooler), 8-bit where the next layer is fully-quant,
       // fp32 unpacked after the last layer
       const bool next_full = next && next->full;
-      add_layernorm(h_, l.ffn2_bias, a_, l.full ? &l.ffn_in : nullptr, l.ln2_g, l.ln2_b, rows,
-                    next_full ? &next->in : nullptr, !next_full, last ? source : nullptr);
-      timer_.mark(stream_, "layernorm");
+      const Q8Tensor next_in = next_full ? rows_q(next->in, H) : Q8Tensor{};
+      add_layernorm(on, h, l.ffn2_bias, a, l.full ? &ffn_in : nullptr, l.ln2_g, l.ln2_b, rows,
+                    next_full ? &next_in : nullptr, !next_full, last ? source : nullptr);
+      timer_.mark(on.stream, "layernorm");
     }
-    if (c_.has_pooler) cuda::launch_pooler(dt_, h_, offsets, batch, H, pool_w_, pool_b_, pooled_out_, stream_);
-    timer_.mark(stream_, "pooler+unpack");
   }
 
   /** Replays the bucket's graph. A bucket seen for the first time runs eagerly (and warms cuBLASLt); one seen
    * before is captured, and replayed from then on. Token counts vary from batch to batch, so many buckets are
    * seen once: capturing only on the second sight keeps them from paying for a graph they never replay. */
   void run(int64_t batch, int64_t seq, int64_t rows) {
-    if (!use_graphs_) return enqueue(batch, seq, rows);
-    const auto key = std::make_tuple(batch, seq, rows);
+    // a split forward's graph holds the halves' row ranges: the split row is part of the bucket
+    const int64_t split = split_row(batch, rows);
+    if (!use_graphs_) return enqueue(batch, seq, rows, split);
+    const auto key = std::make_tuple(batch, seq, rows, split);
     auto found = graphs_.find(key);
     if (found != graphs_.end()) {
       SAMP_CUDA_CHECK(cudaGraphLaunch(found->second, stream_));
@@ -399,13 +470,13 @@ class CudaModel final : public Model {
     }
     if (seen_.insert(key).second) {
       if (seen_.size() > kMaxSeen) seen_ = {key};
-      return enqueue(batch, seq, rows);
+      return enqueue(batch, seq, rows, split);
     }
     if (graphs_.size() >= kMaxGraphs) clear_graphs();
     cudaGraph_t graph = nullptr;
     SAMP_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
     try {
-      enqueue(batch, seq, rows);
+      enqueue(batch, seq, rows, split);
     } catch (...) {
       cudaStreamEndCapture(stream_, &graph);
       if (graph) cudaGraphDestroy(graph);
@@ -433,9 +504,15 @@ class CudaModel final : public Model {
   bool fold_bias_ = false;  // attention and LayerNorm add the biases of the GEMMs before them (BERT widths)
   int32_t device_;
   cudaStream_t stream_ = nullptr;
+  // a forward of at least split_rows_ rows (0: none) runs its halves on stream_ and stream2_, each with its own
+  // cuBLASLt workspace; split_stagger_: the second half starts after the first half's first GEMM
+  cudaStream_t stream2_ = nullptr;
+  cudaEvent_t fork_ = nullptr, join_ = nullptr, stagger_ = nullptr;
+  int64_t split_rows_ = 0;
+  bool split_stagger_ = false;
   bool use_graphs_ = true;
   cuda::OpTimer timer_;
-  std::unique_ptr<cuda::LtGemm> gemm_;
+  std::unique_ptr<cuda::LtGemm> gemm_, gemm2_;
   std::mutex mutex_;
   DeviceBuffer weights_, staging_, arena_;
   void *word_ = nullptr, *position_ = nullptr, *type_ = nullptr, *pool_w_ = nullptr, *pool_b_ = nullptr;
@@ -449,8 +526,8 @@ class CudaModel final : public Model {
   float *hidden_out_ = nullptr, *pooled_out_ = nullptr;
   cuda::PinnedInts host_ints_;
   Packing packing_;
-  std::map<std::tuple<int64_t, int64_t, int64_t>, cudaGraphExec_t> graphs_;
-  std::set<std::tuple<int64_t, int64_t, int64_t>> seen_;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, cudaGraphExec_t> graphs_;
+  std::set<std::tuple<int64_t, int64_t, int64_t, int64_t>> seen_;
 };
 
 }  // namespace
