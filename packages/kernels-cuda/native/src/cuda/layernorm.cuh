@@ -83,8 +83,8 @@ __device__ __forceinline__ void warp_layernorm_store(float (&v)[kWarpNormPer], i
 /** Warp-wide LayerNorm in 8-value chunks: v[c] holds row[(lane + 32 c) * 8, + 8) for the chunks inside the row
  * (the others are not read); gamma and beta are read as 16-byte vectors (scalar parameter loads had made the row
  * kernels bound by L1 traffic). Writes the row where given: y in T, q (q.data at the row) 8-bit, f32 in fp32. Every
- * pointer 16-byte aligned (q.data 8-byte). */
-template <typename T, int kChunks>
+ * pointer 16-byte aligned (q.data 8-byte). kQ8Only: q.data is given and y and f32 are not (no branches on them). */
+template <typename T, int kChunks, bool kQ8Only = false>
 __device__ __forceinline__ void row_layernorm_store(const float (&v)[kChunks][kVec], int hidden, const float* gamma,
                                                     const float* beta, float eps, T* y, Q8Store q, float* f32) {
   const int lane = threadIdx.x & 31;
@@ -113,9 +113,13 @@ __device__ __forceinline__ void row_layernorm_store(const float (&v)[kChunks][kV
     load8(beta + col, bt);
 #pragma unroll
     for (int e = 0; e < kVec; ++e) o[e] = (v[c][e] - mean) * inv * g[e] + bt[e];
-    if (y) store8(y + col, o);
-    if (q.data) q8_store8(q.data + col, o, q.inv_scale, q.fp8);
-    if (f32) store8(f32 + col, o);
+    if constexpr (kQ8Only) {
+      q8_store8(q.data + col, o, q.inv_scale, q.fp8);
+    } else {
+      if (y) store8(y + col, o);
+      if (q.data) q8_store8(q.data + col, o, q.inv_scale, q.fp8);
+      if (f32) store8(f32 + col, o);
+    }
   }
 }
 

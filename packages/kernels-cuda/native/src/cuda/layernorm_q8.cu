@@ -3,6 +3,7 @@
 // written in the model's dtype, 8-bit for the next GEMM, and / or in fp32 to the unpacked output, in one pass. A
 // warp per row (layernorm.cuh's row_layernorm_store), at most 64 registers so that half the SM's warps can be
 // resident (a latency-bound kernel: the rows are mostly in L2 after the GEMM).
+#include <cstdlib>
 #include <type_traits>
 
 #include "cuda/async_copy.cuh"
@@ -16,6 +17,13 @@ namespace samp::cuda {
 namespace {
 
 constexpr int kBlocksPerSm = 8;  // 32 warps per SM (64 registers each)
+
+/** Whether the instances that write only the 8-bit output are used (SAMP_CUDA_LN_Q8_ONLY=1): off until they are
+ * measured against the general instance on a GPU (read at each launch, so captures and eager runs alike). */
+bool q8_only_instances() {
+  const char* v = std::getenv("SAMP_CUDA_LN_Q8_ONLY");
+  return v && v[0] == '1';
+}
 
 /** The 8-bit type of a launch's 8-bit tensors (the residual read and the output written), fixed at compile time:
  * with the type known, the other type's decoding and encoding drop out (about a third of the kernel's code). */
@@ -50,7 +58,7 @@ __device__ __forceinline__ void fetch_params(float* params, int stride, int hidd
  * whose own variant without the optional outputs takes 4.3 us). The block's gamma, beta and x bias come into shared
  * memory while the GEMM before is still finishing (in the probe's isolated loop that costs 0.1-0.2 us; in the forward,
  * behind a GEMM, it saves 1.5 % at BERT-base (32,128) and (64,128) and 9 % at (1,32)). */
-template <typename T, int kChunks, bool kRes8, int kTypes, bool kFull>
+template <typename T, int kChunks, bool kRes8, int kTypes, bool kFull, bool kQ8Only>
 __global__ void __launch_bounds__(32 * kWarpNormRows, kBlocksPerSm)
     add_layernorm_q8_kernel(const T* x, const float* x_bias, const T* residual, Q8Load residual8, int64_t tokens,
                             const float* gamma, const float* beta, int width, float eps, T* y, Q8Store q,
@@ -105,42 +113,57 @@ __global__ void __launch_bounds__(32 * kWarpNormRows, kBlocksPerSm)
 #pragma unroll
     for (int e = 0; e < kVec; ++e) v[c][e] += r[e];
   }
-  const int32_t dst = source ? source[t] : -1;
-  row_layernorm_store<T, kChunks>(v, hidden, params, params + kMax, eps, y ? y + base : nullptr,
-                                  Q8Store{q.data ? q.data + base : nullptr, q.inv_scale, q8_fp8<kTypes>(q.fp8)},
-                                  dst >= 0 ? unpacked + int64_t{dst} * hidden : nullptr);
+  if constexpr (kQ8Only) {  // a fully-quant layer's LayerNorm: only the next GEMM's 8-bit input
+    row_layernorm_store<T, kChunks, true>(v, hidden, params, params + kMax, eps, nullptr,
+                                          Q8Store{q.data + base, q.inv_scale, q8_fp8<kTypes>(q.fp8)}, nullptr);
+  } else {
+    const int32_t dst = source ? source[t] : -1;
+    row_layernorm_store<T, kChunks>(v, hidden, params, params + kMax, eps, y ? y + base : nullptr,
+                                    Q8Store{q.data ? q.data + base : nullptr, q.inv_scale, q8_fp8<kTypes>(q.fp8)},
+                                    dst >= 0 ? unpacked + int64_t{dst} * hidden : nullptr);
+  }
 }
 
 template <typename T>
 using RowKernel = void (*)(const T*, const float*, const T*, Q8Load, int64_t, const float*, const float*, int, float,
                            T*, Q8Store, const int32_t*, float*);
 
+/** q8_only: the launch writes only the 8-bit output. That case (every LayerNorm inside a run of fully-quant layers)
+ * has instances of its own for 16-bit models, the 8-bit types alike and rows of 768 or 1024 values; others take the
+ * general instance (which tests what to write row by row). */
 template <typename T, bool kRes8, int kTypes>
-RowKernel<T> row_kernel(int hidden) {
-  return hidden % (32 * kVec) == 0
-             ? row_kernel_for(hidden, [](auto c) { return add_layernorm_q8_kernel<T, c, kRes8, kTypes, true>; })
-             : row_kernel_for(hidden, [](auto c) { return add_layernorm_q8_kernel<T, c, kRes8, kTypes, false>; });
+RowKernel<T> row_kernel(int hidden, bool q8_only) {
+  if constexpr (sizeof(T) == 2 && kTypes != kMixed) {
+    if (q8_only && hidden == 3 * 32 * kVec) return add_layernorm_q8_kernel<T, 3, kRes8, kTypes, true, true>;
+    if (q8_only && hidden == 4 * 32 * kVec) return add_layernorm_q8_kernel<T, 4, kRes8, kTypes, true, true>;
+  }
+  if (hidden % (32 * kVec) == 0)
+    return row_kernel_for(hidden, [](auto c) { return add_layernorm_q8_kernel<T, c, kRes8, kTypes, true, false>; });
+  return row_kernel_for(hidden, [](auto c) { return add_layernorm_q8_kernel<T, c, kRes8, kTypes, false, false>; });
 }
 
 template <typename T, int kTypes>
-RowKernel<T> row_kernel(int hidden, bool res8) {
-  return res8 ? row_kernel<T, true, kTypes>(hidden) : row_kernel<T, false, kTypes>(hidden);
+RowKernel<T> row_kernel(int hidden, bool res8, bool q8_only) {
+  return res8 ? row_kernel<T, true, kTypes>(hidden, q8_only) : row_kernel<T, false, kTypes>(hidden, q8_only);
 }
 
-/** The instance for the launch: its 8-bit tensors' shared type (kMixed where they differ), residual and width. */
+/** The instance for the launch: its 8-bit tensors' shared type (kMixed where they differ), residual, width and
+ * outputs. */
 template <typename T>
-RowKernel<T> row_kernel(int hidden, const Q8Load& residual8, const Q8Store& q) {
+RowKernel<T> row_kernel(int hidden, const Q8Load& residual8, const Q8Store& q, bool q8_only) {
   const bool res8 = residual8.data != nullptr;
-  if (res8 && q.data && residual8.fp8 != q.fp8) return row_kernel<T, kMixed>(hidden, res8);
-  return (res8 ? residual8.fp8 : q.fp8) ? row_kernel<T, kAllFp8>(hidden, res8) : row_kernel<T, kAllInt8>(hidden, res8);
+  if (res8 && q.data && residual8.fp8 != q.fp8) return row_kernel<T, kMixed>(hidden, res8, q8_only);
+  return (res8 ? residual8.fp8 : q.fp8) ? row_kernel<T, kAllFp8>(hidden, res8, q8_only)
+                                        : row_kernel<T, kAllInt8>(hidden, res8, q8_only);
 }
 
 template <typename T>
 void launch_rows(unsigned grid, cudaStream_t stream, const T* x, const float* x_bias, const T* residual,
                  Q8Load residual8, int64_t tokens, const float* gamma, const float* beta, int hidden, float eps, T* y,
                  Q8Store q, const int32_t* source, float* unpacked) {
-  launch_overlapped(row_kernel<T>(hidden, residual8, q), grid, 32 * kWarpNormRows, 0, stream, x, x_bias, residual,
-                    residual8, tokens, gamma, beta, hidden, eps, y, q, source, unpacked);
+  const bool q8_only = q.data && !y && !source && q8_only_instances();
+  launch_overlapped(row_kernel<T>(hidden, residual8, q, q8_only), grid, 32 * kWarpNormRows, 0, stream, x, x_bias,
+                    residual, residual8, tokens, gamma, beta, hidden, eps, y, q, source, unpacked);
 }
 
 }  // namespace
