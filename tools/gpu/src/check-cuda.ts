@@ -4,7 +4,7 @@
 // Usage: node check.mjs MODELS_DIR FIXTURES_DIR REPORT.json
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Encoder, clipsFromStats } from '../../../packages/encoder/src/index.js';
+import { Encoder, clipsFromStats, randomBertWeights, randomCalibration, randomTokenInputs } from '../../../packages/encoder/src/index.js';
 import { argmax, compare, emptyComparison, linear, loadFixture, padded, readClassifier } from '../../../packages/encoder/test/fixtures.js';
 import { type EncoderOutputs, listDevices, runOp } from '../../../packages/kernels-cuda/src/index.js';
 import { maxAbsDiff, opCases } from '../../../packages/kernels-cuda/test/op-cases.js';
@@ -147,4 +147,100 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
 }
 delete process.env.SAMP_CUDA_FP8_LT;
 report.quantized = quantized;
+
+// a forward split into two halves on two streams (SAMP_CUDA_SPLIT_ROWS) against the same forward on one stream:
+// the halves are whole sequences, so only the GEMMs' algorithms (chosen for half the rows) may round differently
+const split: unknown[] = [];
+for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
+  const fixture = loadFixture(join(fixtures, `${name}.json.gz`));
+  const dir = join(models, name);
+  const fp32 = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
+  for (let i = 0; i < fixture.cases.length; i += 16) fp32.calibrate(padded(fixture.cases.slice(i, i + 16)));
+  const calibration = clipsFromStats(fp32.calibrationStats(), fp32.shape.layers, { method: 'percentile' });
+  fp32.dispose();
+  for (const plan of ['fp16', 'fully-quant:fp8', 'fully-quant:int8'] as const) {
+    try {
+      const [mode, dtype8] = plan.split(':') as ['fp16' | 'fully-quant', 'fp8' | 'int8' | undefined];
+      const options = dtype8 ? { device: 'cuda' as const, precision: { default: mode, dtype8 }, calibration } : { device: 'cuda' as const, precision: mode };
+      const one = await Encoder.load(dir, options);
+      process.env.SAMP_CUDA_SPLIT_ROWS = '1';
+      const two = await Encoder.load(dir, options);
+      delete process.env.SAMP_CUDA_SPLIT_ROWS;
+      let maxHidden = 0, maxPooled = 0;
+      for (let i = 0; i < fixture.cases.length; i += 16) {
+        const inputs = padded(fixture.cases.slice(i, i + 16));
+        const [a, b] = [await one.forward(inputs), await two.forward(inputs)];
+        for (let j = 0; j < a.lastHiddenState.length; j++) maxHidden = Math.max(maxHidden, Math.abs(a.lastHiddenState[j]! - b.lastHiddenState[j]!));
+        if (a.pooled && b.pooled) for (let j = 0; j < a.pooled.length; j++) maxPooled = Math.max(maxPooled, Math.abs(a.pooled[j]! - b.pooled[j]!));
+      }
+      const replayMaxDiff = await replayDiff(two, padded(fixture.cases.slice(0, 15)));
+      // one (batch, seq, rows) with two split rows (the same sequences in reverse order), alternated so that each
+      // is run eagerly, captured and replayed: a graph must never be replayed for the other split
+      const forward = padded(fixture.cases.slice(0, 16)), backward = padded(fixture.cases.slice(0, 16).reverse());
+      let alternatedMaxDiff = 0;
+      for (let round = 0; round < 3; round++)
+        for (const inputs of [forward, backward]) {
+          const [a, b] = [await one.forward(inputs), await two.forward(inputs)];
+          for (let j = 0; j < a.lastHiddenState.length; j++) alternatedMaxDiff = Math.max(alternatedMaxDiff, Math.abs(a.lastHiddenState[j]! - b.lastHiddenState[j]!));
+        }
+      one.dispose();
+      two.dispose();
+      const row = { model: name, plan, maxHidden, maxPooled, replayMaxDiff, alternatedMaxDiff };
+      split.push(row);
+      console.log(name, 'split', JSON.stringify(row));
+    } catch (error) {
+      split.push({ model: name, plan, error: String(error) });
+      console.log(name, 'split', plan, String(error));
+    }
+  }
+}
+report.split = split;
+
+// BERT-base width (768: the LayerNorm instances of full 8-bit rows that the shared models, of width 256, never
+// reach), two random layers: cuda against the cpu with the same clips, on one stream and split in two halves
+const wide: unknown[] = [];
+{
+  const shape = { vocab: 2000, hidden: 768, layers: 2, heads: 12, ffn: 3072, maxPositions: 512, typeVocab: 2, eps: 1e-12, hasPooler: true };
+  const weights = randomBertWeights(shape, 3);
+  const calibration = randomCalibration(shape, weights, 128);
+  // 24 sequences of 57 to 96 tokens (the split falls between two of them, wherever their lengths put it)
+  const inputs = { ...randomTokenInputs(shape.vocab, 24, 96, 5), attentionMask: Int32Array.from({ length: 24 * 96 }, (_, i) => (i % 96 < 96 - ((Math.floor(i / 96) * 7) % 40) ? 1 : 0)) };
+  for (const dtype8 of ['fp8', 'int8'] as const) {
+    try {
+      const precision = { default: 'fully-quant' as const, dtype8 };
+      const cpu = Encoder.fromWeights(shape, weights, { device: 'cpu', precision, calibration });
+      const ref = await cpu.forward(inputs);
+      cpu.dispose();
+      // the default, the 8-bit-only LayerNorm instances (read at each launch; the same arithmetic, so identical to
+      // the default), and those with the split
+      let byDefault: Float32Array | undefined;
+      for (const [name, env] of [['default', {}], ['ln-q8-only', { SAMP_CUDA_LN_Q8_ONLY: '1' }],
+        ['ln-q8-only, split', { SAMP_CUDA_LN_Q8_ONLY: '1', SAMP_CUDA_SPLIT_ROWS: '1' }]] as const) {
+        Object.assign(process.env, env);
+        const cuda = Encoder.fromWeights(shape, weights, { device: 'cuda', precision, calibration });
+        delete process.env.SAMP_CUDA_SPLIT_ROWS;
+        let maxHidden = 0, sum = 0, vsDefault = 0;
+        for (let round = 0; round < 3; round++) {  // eager, captured, replayed
+          const out = await cuda.forward(inputs);
+          byDefault ??= out.lastHiddenState;
+          for (let j = 0; j < ref.lastHiddenState.length; j++) {
+            const d = Math.abs(ref.lastHiddenState[j]! - out.lastHiddenState[j]!);
+            maxHidden = Math.max(maxHidden, d);
+            vsDefault = Math.max(vsDefault, Math.abs(byDefault[j]! - out.lastHiddenState[j]!));
+            if (round === 0) sum += d;
+          }
+        }
+        cuda.dispose();
+        delete process.env.SAMP_CUDA_LN_Q8_ONLY;
+        const row = { dtype8, variant: name, maxHidden, meanHidden: sum / ref.lastHiddenState.length, vsDefault };
+        wide.push(row);
+        console.log('width 768', JSON.stringify(row));
+      }
+    } catch (error) {
+      wide.push({ dtype8, error: String(error) });
+      console.log('width 768', dtype8, String(error));
+    }
+  }
+}
+report.wide = wide;
 writeFileSync(reportPath, JSON.stringify(report, null, 1));
