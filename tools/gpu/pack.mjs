@@ -4,7 +4,7 @@
 // the shared models with every word-embedding row that none of those inputs uses set to zero (so they compress to
 // almost nothing; outputs for those inputs are unchanged). Then run: bash tools/gpu/run.sh
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,3 +94,16 @@ for (const [entry, out] of [
   await bundleForNode(join(root, entry), join(gpu, out));
 }
 execFileSync('sh', ['-c', `du -sh "${gpu}"/*`], { stdio: 'inherit' });
+
+// what travels to the GPU machine (the tracked files and .gpu) is limited to 64 MiB: say when it is near that, and
+// what to carry instead of the whole folder for runs that need only the build, the checks and the encoder bench
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root }).toString().split('\0').filter(Boolean);
+const size = (paths) => paths.reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
+const folder = (dir) => readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((p) => statSync(p).isFile());
+const core = ['node.xz', 'napi', 'node-api-headers', 'bench.mjs', 'check.mjs', 'models.tar.xz', 'data.tar.xz'];
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+const trackedBytes = size(tracked.map((f) => join(root, f)));
+const all = trackedBytes + size(folder(gpu));
+const coreBytes = trackedBytes + size(core.flatMap((c) => (statSync(join(gpu, c)).isDirectory() ? folder(join(gpu, c)) : [join(gpu, c)])));
+console.log(`gpu:pack: the tracked files and .gpu: ${mib(all)} MiB (64 MiB travel); with only ${core.join(', ')}: ${mib(coreBytes)} MiB`);
+if (all > 60 * 2 ** 20) console.log(`gpu:pack: carry ${JSON.stringify(core.map((c) => `.gpu/${c}`))} instead of [".gpu"]`);

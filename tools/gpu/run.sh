@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu). Builds the addon with
+# Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu, or the paths it prints). Builds the addon with
 # the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and the three shared models
 # against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit) against PyTorch in the
-# same run, measures the 8-bit plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1), and
-# times samp run per task. Results go to $OUT.
+# same run, times the encoder under several environments (BENCH_VARIANTS, see encoder-bench.ts), measures the 8-bit
+# plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1), and times samp run per task. Results go
+# to $OUT.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
@@ -33,6 +34,12 @@ if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   node .gpu/bench.mjs "$OUT/bench-samp.json" --precision "${BENCH_PRECISIONS:-fp16,fp32}"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || step "bench torch"
   [[ "${SKIP_TORCH:-0}" == 1 ]] || PYTHONUNBUFFERED=1 python3 apps/bench/src/torch-encoder-bench.py "$OUT/bench-torch.json"
+fi
+if [[ -n "${BENCH_VARIANTS:-}" ]]; then
+  # e.g. BENCH_VARIANTS='base=;split=SAMP_CUDA_SPLIT_ROWS=2048': the same precisions under each environment, alternated
+  step "bench variants"
+  node .gpu/bench.mjs "$OUT/bench-variants.json" --precision "${VARIANT_PRECISIONS:-fully-quant:fp8}" \
+    --points "${VARIANT_POINTS:-32x128,64x128,8x128,1x32}" --rounds "${VARIANT_ROUNDS:-3}" --variants "$BENCH_VARIANTS"
 fi
 if [[ "${QUANT_ACCURACY:-0}" == 1 ]]; then
   step "8-bit accuracy (cuda and cpu, same calibration)"
