@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu, or the paths it prints). Builds the addon with
-# the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and the three shared models
-# against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit) against PyTorch in the
-# same run, times the encoder under several environments (BENCH_VARIANTS, see encoder-bench.ts), measures the 8-bit
-# plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1), and times samp run per task. Results go
-# to $OUT.
+# Runs on the GPU machine from the repository root, after `pnpm gpu:pack` here (carry .gpu, or the paths it
+# prints). Builds the addon with the CUDA backend, generates the PyTorch reference fixtures, checks every CUDA op and
+# the three shared models against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit)
+# against PyTorch in the same run, times the encoder under several environments (BENCH_VARIANTS, see
+# encoder-bench.ts), measures the 8-bit plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1),
+# and times samp run per task. Results go to $OUT.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
