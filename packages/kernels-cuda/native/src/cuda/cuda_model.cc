@@ -75,7 +75,12 @@ class CudaModel final : public Model {
       SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream2_, cudaStreamNonBlocking));
       for (cudaEvent_t* e : {&fork_, &join_, &stagger_})
         SAMP_CUDA_CHECK(cudaEventCreateWithFlags(e, cudaEventDisableTiming));
-      gemm2_ = std::make_unique<cuda::LtGemm>();  // its own workspace: the two streams' GEMMs run at once
+      // a workspace each: the two streams' GEMMs run at once; SAMP_CUDA_SPLIT_SMS=N has cuBLASLt size the halves'
+      // GEMMs for N SMs (the first half's then get an instance of their own)
+      const char* sms = std::getenv("SAMP_CUDA_SPLIT_SMS");
+      const int32_t target = sms ? static_cast<int32_t>(std::strtol(sms, nullptr, 10)) : 0;
+      gemm2_ = std::make_unique<cuda::LtGemm>(target);
+      if (target > 0) gemm1_ = std::make_unique<cuda::LtGemm>(target);
     }
     lt_fp8_ = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
     fp8_fast_accum_ = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
@@ -148,6 +153,7 @@ class CudaModel final : public Model {
     if (stream2_) cudaStreamSynchronize(stream2_);
     clear_graphs();
     gemm_.reset();
+    gemm1_.reset();
     gemm2_.reset();
     arena_.reset();
     weights_.reset();
@@ -361,14 +367,13 @@ class CudaModel final : public Model {
                                      c_.eps, first.full ? nullptr : h_,
                                      first.full ? cuda::q8_store(first.in) : Q8Store{}, stream_);
     timer_.mark(stream_, "embedding");
-    const Lane main{stream_, *gemm_};
     if (split == 0) {
-      enqueue_layers(main, ForwardPart{0, rows, 0, batch}, seq, rows, nullptr);
+      enqueue_layers(Lane{stream_, *gemm_}, ForwardPart{0, rows, 0, batch}, seq, rows, nullptr);
     } else {  // two halves on two streams, joined before the pooler
-      const Lane second{stream2_, *gemm2_};
+      const Lane first_half{stream_, gemm1_ ? *gemm1_ : *gemm_}, second{stream2_, *gemm2_};
       const int64_t half = batch / 2;
       SAMP_CUDA_CHECK(cudaEventRecord(fork_, stream_));
-      enqueue_layers(main, ForwardPart{0, split, 0, half}, seq, rows, split_stagger_ ? stagger_ : nullptr);
+      enqueue_layers(first_half, ForwardPart{0, split, 0, half}, seq, rows, split_stagger_ ? stagger_ : nullptr);
       SAMP_CUDA_CHECK(cudaStreamWaitEvent(stream2_, split_stagger_ ? stagger_ : fork_, 0));
       enqueue_layers(second, ForwardPart{split, rows - split, half, batch - half}, seq, rows, nullptr);
       SAMP_CUDA_CHECK(cudaEventRecord(join_, stream2_));
@@ -512,7 +517,8 @@ class CudaModel final : public Model {
   bool split_stagger_ = false;
   bool use_graphs_ = true;
   cuda::OpTimer timer_;
-  std::unique_ptr<cuda::LtGemm> gemm_, gemm2_;
+  // gemm1_, gemm2_: a split forward's halves (without an SM count target, the first half uses gemm_)
+  std::unique_ptr<cuda::LtGemm> gemm_, gemm1_, gemm2_;
   std::mutex mutex_;
   DeviceBuffer weights_, staging_, arena_;
   void *word_ = nullptr, *position_ = nullptr, *type_ = nullptr, *pool_w_ = nullptr, *pool_b_ = nullptr;

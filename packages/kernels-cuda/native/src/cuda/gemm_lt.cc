@@ -59,11 +59,11 @@ int64_t m_bucket(int64_t m) {
   return b;
 }
 
-/** The fastest algorithm found per (device, operand type, output type, variant, n, k, epilogue, m bucket), shared
- * by every model. */
+/** The fastest algorithm found per (device, operand type, output type, variant, n, k, epilogue, m bucket, SM count
+ * target), shared by every model. */
 struct TunedAlgos {
   std::mutex mutex;
-  std::map<std::tuple<int, int, int, int, int64_t, int64_t, int, int64_t>, cublasLtMatmulAlgo_t> algos;
+  std::map<std::tuple<int, int, int, int, int64_t, int64_t, int, int64_t, int32_t>, cublasLtMatmulAlgo_t> algos;
 };
 
 TunedAlgos& tuned_algos() {
@@ -87,6 +87,7 @@ struct PlanSpec {
 
 struct LtGemm::Impl {
   cublasLtHandle_t handle = nullptr;
+  int32_t sm_target = 0;  // CUBLASLT_MATMUL_DESC_SM_COUNT_TARGET of every plan (0: the device's SMs)
   DeviceBuffer workspace;
   std::mutex mutex;
   std::map<std::tuple<int, int, int, int, int64_t, int64_t, int64_t>, std::unique_ptr<Plan>> plans;
@@ -105,6 +106,9 @@ struct LtGemm::Impl {
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof keep));
     SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &spec.epilogue,
                                                  sizeof spec.epilogue));
+    if (sm_target > 0)
+      SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_SM_COUNT_TARGET, &sm_target,
+                                                   sizeof sm_target));
     cudaDataType_t c_type = spec.d;
     if (spec.fp8) {
       // per-tensor scales (the default scale mode), fp16 C and bias
@@ -151,7 +155,8 @@ struct LtGemm::Impl {
                int64_t n, int64_t k, cudaStream_t stream);
 };
 
-LtGemm::LtGemm() : impl_(std::make_unique<Impl>()) {
+LtGemm::LtGemm(int32_t sm_count_target) : impl_(std::make_unique<Impl>()) {
+  impl_->sm_target = sm_count_target > 0 ? sm_count_target : 0;
   SAMP_LT_CHECK(cublasLtCreate(&impl_->handle));
   impl_->workspace = DeviceBuffer(kWorkspace);
 }
@@ -179,7 +184,7 @@ void LtGemm::Impl::execute(const PlanSpec& spec, Plan& p, const void* a, const v
                           kWorkspace, stream);
   };
   const auto tuned_key = std::make_tuple(current_device(), static_cast<int>(spec.ab), static_cast<int>(spec.d),
-                                         spec.variant(), n, k, static_cast<int>(spec.epilogue), m_bucket(m));
+                                         spec.variant(), n, k, static_cast<int>(spec.epilogue), m_bucket(m), sm_target);
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   SAMP_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
   if (!p.tuned && capturing == cudaStreamCaptureStatusNone) {

@@ -32,7 +32,9 @@ struct LtFp8Gemm {
 
 class LtGemm {
  public:
-  LtGemm();
+  /** sm_count_target > 0: cuBLASLt chooses and sizes its kernels for that many SMs
+   * (CUBLASLT_MATMUL_DESC_SM_COUNT_TARGET), for GEMMs that run beside another stream's kernels. */
+  explicit LtGemm(int32_t sm_count_target = 0);
   ~LtGemm();
   LtGemm(const LtGemm&) = delete;
   LtGemm& operator=(const LtGemm&) = delete;
