@@ -215,10 +215,12 @@ const wide: unknown[] = [];
       // the default), and those with the split
       let byDefault: Float32Array | undefined;
       for (const [name, env] of [['default', {}], ['ln-q8-only', { SAMP_CUDA_LN_Q8_ONLY: '1' }],
-        ['ln-q8-only, split', { SAMP_CUDA_LN_Q8_ONLY: '1', SAMP_CUDA_SPLIT_ROWS: '1' }]] as const) {
+        ['ln-q8-only, split', { SAMP_CUDA_LN_Q8_ONLY: '1', SAMP_CUDA_SPLIT_ROWS: '1' }],
+        ['split, GEMMs for 66 SMs', { SAMP_CUDA_SPLIT_ROWS: '1', SAMP_CUDA_SPLIT_SMS: '66' }]] as const) {
         Object.assign(process.env, env);
         const cuda = Encoder.fromWeights(shape, weights, { device: 'cuda', precision, calibration });
         delete process.env.SAMP_CUDA_SPLIT_ROWS;
+        delete process.env.SAMP_CUDA_SPLIT_SMS;
         let maxHidden = 0, sum = 0, vsDefault = 0;
         for (let round = 0; round < 3; round++) {  // eager, captured, replayed
           const out = await cuda.forward(inputs);
