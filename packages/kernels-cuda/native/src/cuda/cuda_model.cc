@@ -7,7 +7,9 @@
 // applies GELU and writes 8-bit, and the residuals of a fully-quant layer are the 8-bit tensors; with a qkv clip the
 // QKV GEMM writes 8-bit too (before its bias) and attention reads it. For BERT widths the
 // GEMMs that feed attention or a LayerNorm run without a bias epilogue (10-15 % of a cuBLASLt GEMM at BERT-base
-// shapes): attention adds the QKV bias and the LayerNorm adds the output projections' biases, in fp32.
+// shapes): attention adds the QKV bias and the LayerNorm adds the output projections' biases, in fp32. Opt-in: a
+// forward of at least SAMP_CUDA_SPLIT_ROWS rows runs as two halves on two streams (cuda/forward_split.h); its split
+// row is then part of the graph's bucket.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
