@@ -95,16 +95,25 @@ function predicted(out: EncoderOutputs, b: number, t: number | undefined, head: 
   const logits = t === undefined ? linear(out.pooled!, b * H, head.w, head.b, H, labels) : linear(out.lastHiddenState, (b * out.seqLen + t) * H, head.w, head.b, H, labels);
   return argmax(logits, 0, labels);
 }
+/** Percentile clips of the model's fp32 cpu forward over its fixture inputs (the 8-bit and split sections'). */
+const calibrations = new Map<string, ReturnType<typeof clipsFromStats>>();
+async function fixtureCalibration(name: string, dir: string, fixture: ReturnType<typeof loadFixture>) {
+  const known = calibrations.get(name);
+  if (known) return known;
+  const fp32 = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
+  for (let i = 0; i < fixture.cases.length; i += 16) fp32.calibrate(padded(fixture.cases.slice(i, i + 16)));
+  const calibration = clipsFromStats(fp32.calibrationStats(), fp32.shape.layers, { method: 'percentile' });
+  fp32.dispose();
+  calibrations.set(name, calibration);
+  return calibration;
+}
 const quantized: unknown[] = [];
 for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
   const fixture = loadFixture(join(fixtures, `${name}.json.gz`));
   const dir = join(models, name);
   const head = readClassifier(dir, fixture.hiddenSize, fixture.numLabels);
   const tokenLevel = name === 'cluener';
-  const fp32 = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
-  for (let i = 0; i < fixture.cases.length; i += 16) fp32.calibrate(padded(fixture.cases.slice(i, i + 16)));
-  const calibration = clipsFromStats(fp32.calibrationStats(), fp32.shape.layers, { method: 'percentile' });
-  fp32.dispose();
+  const calibration = await fixtureCalibration(name, dir, fixture);
   for (const [mode, dtype8, lt] of [['fully-quant', 'int8', '1'], ['quant-ffn-only', 'int8', '1'], ['fully-quant', 'fp8', '1'], ['fully-quant', 'fp8', '0'], ['quant-ffn-only', 'fp8', '1']] as const) {
     const plan = `${mode}:${dtype8}${dtype8 === 'fp8' ? (lt === '1' ? ' (cuBLASLt where it runs)' : ' (own kernels)') : ''}`;
     try {
@@ -154,10 +163,7 @@ const split: unknown[] = [];
 for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
   const fixture = loadFixture(join(fixtures, `${name}.json.gz`));
   const dir = join(models, name);
-  const fp32 = await Encoder.load(dir, { device: 'cpu', precision: 'fp32' });
-  for (let i = 0; i < fixture.cases.length; i += 16) fp32.calibrate(padded(fixture.cases.slice(i, i + 16)));
-  const calibration = clipsFromStats(fp32.calibrationStats(), fp32.shape.layers, { method: 'percentile' });
-  fp32.dispose();
+  const calibration = await fixtureCalibration(name, dir, fixture);
   for (const plan of ['fp16', 'fully-quant:fp8', 'fully-quant:int8'] as const) {
     try {
       const [mode, dtype8] = plan.split(':') as ['fp16' | 'fully-quant', 'fp8' | 'int8' | undefined];
