@@ -98,12 +98,17 @@ execFileSync('sh', ['-c', `du -sh "${gpu}"/*`], { stdio: 'inherit' });
 // what travels to the GPU machine (the tracked files and .gpu) is limited to 64 MiB: say when it is near that, and
 // what to carry instead of the whole folder for runs that need only the build, the checks and the encoder bench
 const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root }).toString().split('\0').filter(Boolean);
-const size = (paths) => paths.reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
-const folder = (dir) => readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((p) => statSync(p).isFile());
+/** Bytes of a file, or of every file under a folder (0 where nothing is). */
+const bytesOf = (path) => {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  return s.isDirectory() ? readdirSync(path).reduce((sum, f) => sum + bytesOf(join(path, f)), 0) : s.size;
+};
+const sum = (values) => values.reduce((a, b) => a + b, 0);
 const core = ['node.xz', 'napi', 'node-api-headers', 'bench.mjs', 'check.mjs', 'models.tar.xz', 'data.tar.xz'];
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
-const trackedBytes = size(tracked.map((f) => join(root, f)));
-const all = trackedBytes + size(folder(gpu));
-const coreBytes = trackedBytes + size(core.flatMap((c) => (statSync(join(gpu, c)).isDirectory() ? folder(join(gpu, c)) : [join(gpu, c)])));
+const trackedBytes = sum(tracked.map((f) => bytesOf(join(root, f))));
+const all = trackedBytes + bytesOf(gpu);
+const coreBytes = trackedBytes + sum(core.map((c) => bytesOf(join(gpu, c))));
 console.log(`gpu:pack: the tracked files and .gpu: ${mib(all)} MiB (64 MiB travel); with only ${core.join(', ')}: ${mib(coreBytes)} MiB`);
 if (all > 60 * 2 ** 20) console.log(`gpu:pack: carry ${JSON.stringify(core.map((c) => `.gpu/${c}`))} instead of [".gpu"]`);
