@@ -71,7 +71,7 @@ class CudaModel final : public Model {
     SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     gemm_ = std::make_unique<cuda::LtGemm>();
     use_graphs_ = !env_is("SAMP_CUDA_GRAPHS", "0") && !timer_.enabled();
-    split_rows_ = timer_.enabled() ? 0 : cuda::split_min_rows(kSplitRows);
+    split_rows_ = timer_.enabled() ? 0 : cuda::split_setting("SAMP_CUDA_SPLIT_ROWS", kSplitRows);
     split_stagger_ = env_is("SAMP_CUDA_SPLIT_STAGGER", "1");
     if (split_rows_ > 0) {
       SAMP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream2_, cudaStreamNonBlocking));
@@ -79,8 +79,7 @@ class CudaModel final : public Model {
         SAMP_CUDA_CHECK(cudaEventCreateWithFlags(e, cudaEventDisableTiming));
       // a workspace each: the two streams' GEMMs run at once; SAMP_CUDA_SPLIT_SMS=N has cuBLASLt size the halves'
       // GEMMs for N SMs (the first half's then get an instance of their own)
-      const char* sms = std::getenv("SAMP_CUDA_SPLIT_SMS");
-      const int32_t target = sms ? static_cast<int32_t>(std::strtol(sms, nullptr, 10)) : 0;
+      const auto target = static_cast<int32_t>(cuda::split_setting("SAMP_CUDA_SPLIT_SMS", 0));
       gemm2_ = std::make_unique<cuda::LtGemm>(target);
       if (target > 0) gemm1_ = std::make_unique<cuda::LtGemm>(target);
     }

@@ -15,9 +15,10 @@ struct ForwardPart {
   int64_t row0 = 0, rows = 0, seq0 = 0, batch = 0;
 };
 
-/** The fewest rows a forward needs before it splits: SAMP_CUDA_SPLIT_ROWS, else `fallback` (0: never split). */
-inline int64_t split_min_rows(int64_t fallback) {
-  const char* v = std::getenv("SAMP_CUDA_SPLIT_ROWS");
+/** A split setting from the environment: SAMP_CUDA_SPLIT_ROWS (the fewest rows a forward needs before it splits;
+ * 0: never) or SAMP_CUDA_SPLIT_SMS (the halves' GEMMs' SM count target; 0: the device's), else `fallback`. */
+inline int64_t split_setting(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
   return v && *v ? std::strtoll(v, nullptr, 10) : fallback;
 }
 
