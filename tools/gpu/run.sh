@@ -8,27 +8,32 @@
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
+T0=$(date +%s)
 xz -dc .gpu/node.xz > /tmp/nb/node && chmod +x /tmp/nb/node && export PATH=/tmp/nb:$PATH
 xz -dc .gpu/models.tar.xz | tar -x -C /tmp/models
 xz -dc .gpu/data.tar.xz | tar -x -C /tmp/data
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
 
-echo "== build"
+echo "== build (at $(($(date +%s) - T0)) s)"
 cmake -S packages/kernels-cuda/native -B /tmp/build -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DSAMP_CUDA_ARCHITECTURES="${SAMP_CUDA_ARCHITECTURES:-90a}" -DNODE_ADDON_API_DIR="$PWD/.gpu/napi" \
   -DCMAKE_JS_INC="$PWD/.gpu/node-api-headers" 2>&1 | grep -E "samp:|Error|error" || true
 cmake --build /tmp/build -j 16 2>&1 | tail -3
 export SAMP_KERNELS_ADDON=/tmp/build/samp_kernels.node
 
-step() { echo "== $1"; }
+step() { echo "== $1 (at $(($(date +%s) - T0)) s)"; }
+# CHECK_AT=first (default), last (after the benches, so a run cut short still has their numbers) or none
+check() {
+  step check
+  node .gpu/check.mjs /tmp/models "$FIXTURES" "$OUT/check.json"
+}
 FIXTURES=packages/encoder/fixtures
 if [[ "${SKIP_FIXTURES:-0}" != 1 ]]; then
   step fixtures
   FIXTURES="$OUT/fixtures"
   python3 packages/encoder/scripts/gen-fixtures.py /tmp/models /tmp/data "$FIXTURES"
 fi
-step check
-node .gpu/check.mjs /tmp/models "$FIXTURES" "$OUT/check.json"
+[[ "${CHECK_AT:-first}" != first ]] || check
 if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   step "bench samp"
   node .gpu/bench.mjs "$OUT/bench-samp.json" --precision "${BENCH_PRECISIONS:-fp16,fp32}"
@@ -89,3 +94,4 @@ if [[ "${NCU:-0}" == 1 ]]; then
     node .gpu/bench.mjs /tmp/p.json --precision fp16 --points 64x128 --iters 3 > "$OUT/ncu.txt" 2>&1 || true
   grep -E "attention|layernorm|Duration|Registers|Achieved Occupancy|Warp Cycles Per Issued|Compute \(SM\) Throughput|Memory Throughput" "$OUT/ncu.txt" | head -60
 fi
+[[ "${CHECK_AT:-first}" != last ]] || check
