@@ -4,7 +4,8 @@
 # the three shared models against them (and their 8-bit plans against the cpu's), benchmarks samp (float and 8-bit)
 # against PyTorch in the same run, times the encoder under several environments (BENCH_VARIANTS, see
 # encoder-bench.ts), measures the 8-bit plans' accuracy on cuda and cpu, runs samp recommend on cuda (RECOMMEND=1),
-# and times samp run per task. Results go to $OUT.
+# and times samp run per task. Results go to $OUT. Each step prints when it started; CHECK_AT=last runs the check
+# after the benches (a run cut short by its time limit still has their numbers), CHECK_AT=none skips it.
 set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
