@@ -35,6 +35,12 @@ if [[ "${SKIP_FIXTURES:-0}" != 1 ]]; then
   python3 packages/encoder/scripts/gen-fixtures.py /tmp/models /tmp/data "$FIXTURES"
 fi
 [[ "${CHECK_AT:-first}" != first ]] || check
+if [[ -n "${LT_PROBE:-}" ]]; then
+  # e.g. LT_PROBE=--ffn1: what cuBLASLt's FP8 epilogues cost (tools/gpu/probe/lt_fp8_probe.cc)
+  step "cuBLASLt FP8 probe ($LT_PROBE)"
+  "$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)" -O2 -std=c++17 tools/gpu/probe/lt_fp8_probe.cc -lcublasLt \
+    -o /tmp/lt_probe && /tmp/lt_probe $LT_PROBE | tee "$OUT/lt-probe.txt"
+fi
 if [[ "${SKIP_BENCH:-0}" != 1 ]]; then
   step "bench samp"
   node .gpu/bench.mjs "$OUT/bench-samp.json" --precision "${BENCH_PRECISIONS:-fp16,fp32}"

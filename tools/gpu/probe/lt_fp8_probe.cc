@@ -4,7 +4,7 @@
 // cuBLASLt accepts in the heuristic and then refuses to run. For E4M3 outputs the first element is read back and
 // compared with the value the inputs give. A diagnostic for the CUDA backend's FP8 path (cuda/gemm_lt.cc). Build
 // and run on the GPU machine:
-//   nvcc -O2 -std=c++17 tools/gpu/probe/lt_fp8_probe.cc -lcublasLt -o /tmp/probe && /tmp/probe [--fast] [m n k]
+//   nvcc -O2 -std=c++17 tools/gpu/probe/lt_fp8_probe.cc -lcublasLt -o /tmp/probe && /tmp/probe [--fast|--ffn1] [m n k]
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -21,8 +21,14 @@ const char* type_name(cudaDataType_t t) {
 }
 
 const char* epilogue_name(cublasLtEpilogue_t e) {
-  return e == CUBLASLT_EPILOGUE_DEFAULT ? "none" : e == CUBLASLT_EPILOGUE_BIAS ? "bias" : "gelu_bias";
+  return e == CUBLASLT_EPILOGUE_DEFAULT ? "none"
+         : e == CUBLASLT_EPILOGUE_BIAS  ? "bias"
+         : e == CUBLASLT_EPILOGUE_GELU  ? "gelu"
+                                        : "gelu_bias";
 }
+
+bool has_bias(cublasLtEpilogue_t e) { return e == CUBLASLT_EPILOGUE_BIAS || e == CUBLASLT_EPILOGUE_GELU_BIAS; }
+bool has_gelu(cublasLtEpilogue_t e) { return e == CUBLASLT_EPILOGUE_GELU || e == CUBLASLT_EPILOGUE_GELU_BIAS; }
 
 /** E4M3 (finite, no infinities) to float. */
 float e4m3_value(unsigned char b) {
@@ -67,10 +73,10 @@ void run_case(cublasLtHandle_t h, const Case& cs, int64_t m, int64_t n, int64_t 
       const void* pd = b.one;
       cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_D_SCALE_POINTER, &pd, sizeof pd);
     }
-    if (cs.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
+    if (has_bias(cs.epilogue))
       cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &cs.c, sizeof cs.c);
   }
-  if (cs.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
+  if (has_bias(cs.epilogue))
     cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &b.bias, sizeof b.bias);
   cublasLtMatrixLayout_t lw, la, lc, ld;
   cublasLtMatrixLayoutCreate(&lw, ab, k, n, k);
@@ -120,7 +126,7 @@ void run_case(cublasLtHandle_t h, const Case& cs, int64_t m, int64_t n, int64_t 
     cudaMemcpy(&first, b.d, 1, cudaMemcpyDeviceToHost);
     // a = w = 1.0, scales 1/64 each: k / 4096, then GELU (erf and tanh forms agree to 1e-3 here)
     const double x = static_cast<double>(k) / 4096.0;
-    const double want = cs.epilogue == CUBLASLT_EPILOGUE_GELU_BIAS ? 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))) : x;
+    const double want = has_gelu(cs.epilogue) ? 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))) : x;
     std::snprintf(check, sizeof check, "  D[0] %.4f want %.4f", e4m3_value(first), want);
   }
   std::printf("%5lld x %5lld x %5lld  %-4s %-6s %-5s C %-4s D %-4s %-9s heuristic %-26s algos %d ran %d %s  %s%.4f ms  %.0f TFLOP/s%s\n",
@@ -149,8 +155,14 @@ int main(int argc, char** argv) {
   std::vector<std::vector<int64_t>> shapes;
   // --fast: only the backend's FP8 forms, with exact and with fast accumulation (CUBLASLT_MATMUL_DESC_FAST_ACCUM)
   const bool fast_only = argc > 1 && std::string(argv[1]) == "--fast";
-  if (fast_only) --argc, ++argv;
-  if (argc > 3) {
+  // --ffn1: what FFN1's epilogue costs (E4M3 out, per-tensor scales, fast accumulation): none, bias, GELU alone and
+  // GELU with bias, at k = 768 and at k = 784, where the bias would ride in 16 extra input columns instead
+  const bool ffn1 = argc > 1 && std::string(argv[1]) == "--ffn1";
+  if (fast_only || ffn1) --argc, ++argv;
+  if (ffn1) {
+    for (int64_t m : {4096, 8192})
+      for (int64_t k : {768, 784}) shapes.push_back({m, 3072, k});
+  } else if (argc > 3) {
     shapes.push_back({std::atoll(argv[1]), std::atoll(argv[2]), std::atoll(argv[3])});
   } else {
     for (int64_t m : {8192, 4096, 1024})
@@ -185,6 +197,12 @@ int main(int argc, char** argv) {
   const cublasLtEpilogue_t epilogues[] = {CUBLASLT_EPILOGUE_DEFAULT, CUBLASLT_EPILOGUE_BIAS, CUBLASLT_EPILOGUE_GELU_BIAS};
   for (const auto& s : shapes) {
     const int64_t m = s[0], n = s[1], k = s[2];
+    if (ffn1) {
+      const cublasLtEpilogue_t all[] = {CUBLASLT_EPILOGUE_DEFAULT, CUBLASLT_EPILOGUE_BIAS, CUBLASLT_EPILOGUE_GELU,
+                                        CUBLASLT_EPILOGUE_GELU_BIAS};
+      for (auto ep : all) run_case(h, {true, false, true, CUDA_R_16F, CUDA_R_8F_E4M3, ep}, m, n, k, b);
+      continue;
+    }
     for (auto ep : epilogues) run_case(h, {false, false, false, CUDA_R_16F, CUDA_R_16F, ep}, m, n, k, b);
     if (fast_only) {
       // per-tensor scales, the backend's two output forms, exact and fast accumulation
