@@ -24,6 +24,7 @@ struct InputCopy {
   }
 };
 
+/** The model's shape, validated (model_config_validate). */
 ModelConfig parse_config(const Napi::Object& o);
 /** Views of the weights' Float32Arrays, checked for length against c. */
 ModelWeights parse_weights(const Napi::Object& o, const ModelConfig& c);
