@@ -60,6 +60,7 @@ class CudaModel final : public Model {
     fwd_.lt_fp8 = !env_is("SAMP_CUDA_FP8_LT", "0") && dt_ == DType::f16;
     fwd_.fp8_fast_accum = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
     fwd_.fold_bias = cuda::add_layernorm_q8_width(c_.hidden);
+    fwd_.ln_q8_only = env_is("SAMP_CUDA_LN_Q8_ONLY", "1");
     for (const LayerPlan& p : plan) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
     layout_weights(measure, w, plan, false);

@@ -48,11 +48,12 @@ bool add_layernorm_q8_width(int64_t hidden);
 /** LayerNorm(x[t] + x_bias + residual[t]) with x_bias fp32 [hidden] or null (the bias x's GEMM left out), the
  * residual in dt (residual) or 8-bit (residual8.data), written to y (dt; may be x) where given, 8-bit to q where
  * q.data is given, and in fp32 to unpacked[source[t]] (skipped where source[t] < 0) where source is given. hidden a
- * multiple of 8, at most 1024. */
+ * multiple of 8, at most 1024. q8_only_instances: a launch that writes only q takes the instances without the other
+ * outputs' branches (16-bit dt, one 8-bit type, hidden 768 or 1024; opt-in until measured, SAMP_CUDA_LN_Q8_ONLY). */
 void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const void* residual,
                              const Q8Load& residual8, int64_t tokens, const float* gamma, const float* beta,
                              int64_t hidden, float eps, void* y, const Q8Store& q, const int32_t* source,
-                             float* unpacked, cudaStream_t stream);
+                             float* unpacked, cudaStream_t stream, bool q8_only_instances = false);
 
 /** x = GELU(x + bias) (erf form), x [rows, cols]. */
 void launch_bias_gelu(DType dt, void* x, const void* bias, int64_t rows, int64_t cols, cudaStream_t stream);

@@ -56,7 +56,7 @@ void add_layernorm(const ForwardSettings& s, float* hidden_out, const Lane& on, 
   }
   launch_add_layernorm_q8(s.dt, x, x_bias, residual8 ? nullptr : residual, residual8 ? q8_load(*residual8) : Q8Load{},
                           rows, g, b, H, s.config.eps, keep_x ? x : nullptr, q ? q8_store(*q) : Q8Store{}, source,
-                          source ? hidden_out : nullptr, on.stream);
+                          source ? hidden_out : nullptr, on.stream, s.ln_q8_only);
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ struct ForwardSettings {
   bool lt_fp8 = false;          // FP8 GEMMs through cuBLASLt (fp16 models)
   bool fp8_fast_accum = true;   // cuBLASLt FP8 GEMMs with fast accumulation (SAMP_CUDA_FP8_FAST_ACCUM=0: exact)
   bool fold_bias = false;       // attention and LayerNorm add the biases of the GEMMs before them (BERT widths)
+  bool ln_q8_only = false;      // LayerNorms that write only 8-bit take their own instances (SAMP_CUDA_LN_Q8_ONLY=1)
   const float* one = nullptr;   // cuBLASLt FP8's activation scale: 1, the activation scale is folded into alpha
 };
 

@@ -3,7 +3,6 @@
 // written in the model's dtype, 8-bit for the next GEMM, and / or in fp32 to the unpacked output, in one pass. A
 // warp per row (layernorm.cuh's row_layernorm_store), at most 64 registers so that half the SM's warps can be
 // resident (a latency-bound kernel: the rows are mostly in L2 after the GEMM).
-#include <cstdlib>
 #include <type_traits>
 
 #include "cuda/async_copy.cuh"
@@ -17,13 +16,6 @@ namespace samp::cuda {
 namespace {
 
 constexpr int kBlocksPerSm = 8;  // 32 warps per SM (64 registers each)
-
-/** Whether the instances that write only the 8-bit output are used (SAMP_CUDA_LN_Q8_ONLY=1): off until they are
- * measured against the general instance on a GPU (read at each launch, so captures and eager runs alike). */
-bool q8_only_instances() {
-  const char* v = std::getenv("SAMP_CUDA_LN_Q8_ONLY");
-  return v && v[0] == '1';
-}
 
 /** The 8-bit type of a launch's 8-bit tensors (the residual read and the output written), fixed at compile time:
  * with the type known, the other type's decoding and encoding drop out (about a third of the kernel's code). */
@@ -160,8 +152,8 @@ RowKernel<T> row_kernel(int hidden, const Q8Load& residual8, const Q8Store& q, b
 template <typename T>
 void launch_rows(unsigned grid, cudaStream_t stream, const T* x, const float* x_bias, const T* residual,
                  Q8Load residual8, int64_t tokens, const float* gamma, const float* beta, int hidden, float eps, T* y,
-                 Q8Store q, const int32_t* source, float* unpacked) {
-  const bool q8_only = q.data && !y && !source && q8_only_instances();
+                 Q8Store q, const int32_t* source, float* unpacked, bool q8_only_instances) {
+  const bool q8_only = q8_only_instances && q.data && !y && !source;
   launch_overlapped(row_kernel<T>(hidden, residual8, q, q8_only), grid, 32 * kWarpNormRows, 0, stream, x, x_bias,
                     residual, residual8, tokens, gamma, beta, hidden, eps, y, q, source, unpacked);
 }
@@ -173,7 +165,7 @@ bool add_layernorm_q8_width(int64_t hidden) { return row_kernel_width(hidden); }
 void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const void* residual,
                              const Q8Load& residual8, int64_t tokens, const float* gamma, const float* beta,
                              int64_t hidden, float eps, void* y, const Q8Store& q, const int32_t* source,
-                             float* unpacked, cudaStream_t stream) {
+                             float* unpacked, cudaStream_t stream, bool q8_only_instances) {
   SAMP_REQUIRE(row_kernel_width(hidden), SAMP_UNSUPPORTED,
                "8-bit layers on cuda need a hidden size that is a multiple of 8 and at most 1024, not " +
                    std::to_string(hidden));
@@ -189,7 +181,7 @@ void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const
   SAMP_DISPATCH_DTYPE(dt, T,
                       launch_rows<T>(grid, stream, static_cast<const T*>(x), x_bias, static_cast<const T*>(residual),
                                      residual8, tokens, gamma, beta, h, eps, static_cast<T*>(y), q, source,
-                                     unpacked));
+                                     unpacked, q8_only_instances));
 }
 
 }  // namespace samp::cuda
