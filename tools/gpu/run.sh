@@ -10,20 +10,19 @@ set -euo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/nb /tmp/models /tmp/data
 T0=$(date +%s)
+step() { echo "== $1 (at $(($(date +%s) - T0)) s)"; }
 xz -dc .gpu/node.xz > /tmp/nb/node && chmod +x /tmp/nb/node && export PATH=/tmp/nb:$PATH
 xz -dc .gpu/models.tar.xz | tar -x -C /tmp/models
 xz -dc .gpu/data.tar.xz | tar -x -C /tmp/data
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
 
-echo "== build (at $(($(date +%s) - T0)) s)"
+step build
 cmake -S packages/kernels-cuda/native -B /tmp/build -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DSAMP_CUDA_ARCHITECTURES="${SAMP_CUDA_ARCHITECTURES:-90a}" -DNODE_ADDON_API_DIR="$PWD/.gpu/napi" \
   -DCMAKE_JS_INC="$PWD/.gpu/node-api-headers" 2>&1 | grep -E "samp:|Error|error" || true
 cmake --build /tmp/build -j 16 2>&1 | tail -3
 export SAMP_KERNELS_ADDON=/tmp/build/samp_kernels.node
 
-step() { echo "== $1 (at $(($(date +%s) - T0)) s)"; }
-# CHECK_AT=first (default), last (after the benches, so a run cut short still has their numbers) or none
 check() {
   step check
   node .gpu/check.mjs /tmp/models "$FIXTURES" "$OUT/check.json"
