@@ -55,12 +55,7 @@ console.log(`ops: ${ops.length - opFailures}/${ops.length} within tolerance`);
  * loops above do not run): the graph's edges (overlapping launches) must not change a single output. */
 async function replayDiff(enc: Encoder, inputs: ReturnType<typeof padded>) {
   const outs = [await enc.forward(inputs), await enc.forward(inputs), await enc.forward(inputs)];
-  let max = 0;
-  for (const o of outs.slice(1)) {
-    const a = outs[0]!.lastHiddenState, b = o.lastHiddenState;
-    for (let j = 0; j < a.length; j++) max = Math.max(max, Math.abs(a[j]! - b[j]!));
-  }
-  return max;
+  return Math.max(...outs.slice(1).map((o) => maxAbsDiff(outs[0]!.lastHiddenState, o.lastHiddenState)));
 }
 
 const results: unknown[] = [];
@@ -176,8 +171,8 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
       for (let i = 0; i < fixture.cases.length; i += 16) {
         const inputs = padded(fixture.cases.slice(i, i + 16));
         const [a, b] = [await one.forward(inputs), await two.forward(inputs)];
-        for (let j = 0; j < a.lastHiddenState.length; j++) maxHidden = Math.max(maxHidden, Math.abs(a.lastHiddenState[j]! - b.lastHiddenState[j]!));
-        if (a.pooled && b.pooled) for (let j = 0; j < a.pooled.length; j++) maxPooled = Math.max(maxPooled, Math.abs(a.pooled[j]! - b.pooled[j]!));
+        maxHidden = Math.max(maxHidden, maxAbsDiff(a.lastHiddenState, b.lastHiddenState));
+        if (a.pooled && b.pooled) maxPooled = Math.max(maxPooled, maxAbsDiff(a.pooled, b.pooled));
       }
       const replayMaxDiff = await replayDiff(two, padded(fixture.cases.slice(0, 15)));
       // one (batch, seq, rows) with two split rows (the same sequences in reverse order), alternated so that each
@@ -187,7 +182,7 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
       for (let round = 0; round < 3; round++)
         for (const inputs of [forward, backward]) {
           const [a, b] = [await one.forward(inputs), await two.forward(inputs)];
-          for (let j = 0; j < a.lastHiddenState.length; j++) alternatedMaxDiff = Math.max(alternatedMaxDiff, Math.abs(a.lastHiddenState[j]! - b.lastHiddenState[j]!));
+          alternatedMaxDiff = Math.max(alternatedMaxDiff, maxAbsDiff(a.lastHiddenState, b.lastHiddenState));
         }
       one.dispose();
       two.dispose();
