@@ -109,13 +109,17 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
   const head = readClassifier(dir, fixture.hiddenSize, fixture.numLabels);
   const tokenLevel = name === 'cluener';
   const calibration = await fixtureCalibration(name, dir, fixture);
-  for (const [mode, dtype8, lt] of [['fully-quant', 'int8', '1'], ['quant-ffn-only', 'int8', '1'], ['fully-quant', 'fp8', '1'], ['fully-quant', 'fp8', '0'], ['quant-ffn-only', 'fp8', '1']] as const) {
-    const plan = `${mode}:${dtype8}${dtype8 === 'fp8' ? (lt === '1' ? ' (cuBLASLt where it runs)' : ' (own kernels)') : ''}`;
+  // lt: FP8 GEMMs through cuBLASLt ('1'), the own kernels ('0'), or cuBLASLt with FFN1's bias in its reduction ('k')
+  for (const [mode, dtype8, lt] of [['fully-quant', 'int8', '1'], ['quant-ffn-only', 'int8', '1'], ['fully-quant', 'fp8', '1'], ['fully-quant', 'fp8', '0'], ['quant-ffn-only', 'fp8', '1'], ['fully-quant', 'fp8', 'k'], ['quant-ffn-only', 'fp8', 'k']] as const) {
+    const how = { 1: ' (cuBLASLt where it runs)', 0: ' (own kernels)', k: ' (cuBLASLt, FFN1 bias in K)' }[lt];
+    const plan = `${mode}:${dtype8}${dtype8 === 'fp8' ? how : ''}`;
     try {
-      process.env.SAMP_CUDA_FP8_LT = lt;
+      process.env.SAMP_CUDA_FP8_LT = lt === '0' ? '0' : '1';
+      if (lt === 'k') process.env.SAMP_CUDA_FFN1_BIAS_K = '1';
       const precision = { default: mode, dtype8 };
       const cpu = await Encoder.load(dir, { device: 'cpu', precision, calibration });
       const cuda = await Encoder.load(dir, { device: 'cuda', precision, calibration });
+      delete process.env.SAMP_CUDA_FFN1_BIAS_K;
       let maxHidden = 0, maxPooled = 0, agree = 0, total = 0;
       for (let i = 0; i < fixture.cases.length; i += 16) {
         const cases = fixture.cases.slice(i, i + 16);
@@ -144,6 +148,7 @@ for (const name of ['chnsenticorp', 'lcqmc', 'cluener']) {
       quantized.push(row);
       console.log(name, plan, JSON.stringify(row));
     } catch (error) {
+      delete process.env.SAMP_CUDA_FFN1_BIAS_K;
       quantized.push({ model: name, plan, error: String(error) });
       console.log(name, plan, String(error));
     }
@@ -212,17 +217,17 @@ const wide: unknown[] = [];
       const cpu = Encoder.fromWeights(shape, weights, { device: 'cpu', precision, calibration });
       const ref = await cpu.forward(inputs);
       cpu.dispose();
-      // the default, the 8-bit-only LayerNorm instances (the same arithmetic, so identical to the default), and
-      // those with the split
+      // the default, the 8-bit-only LayerNorm instances (the same arithmetic, so identical to the default), those
+      // with the split, and FFN1's bias in its reduction (FP8 only: identical to the default for INT8)
       let byDefault: Float32Array | undefined;
       for (const [name, env] of [['default', {}], ['ln-q8-only', { SAMP_CUDA_LN_Q8_ONLY: '1' }],
         ['ln-q8-only, split', { SAMP_CUDA_LN_Q8_ONLY: '1', SAMP_CUDA_SPLIT_ROWS: '1' }],
-        ['split, GEMMs for 66 SMs', { SAMP_CUDA_SPLIT_ROWS: '1', SAMP_CUDA_SPLIT_SMS: '66' }]] as const) {
+        ['split, GEMMs for 66 SMs', { SAMP_CUDA_SPLIT_ROWS: '1', SAMP_CUDA_SPLIT_SMS: '66' }],
+        ['ffn1 bias in K', { SAMP_CUDA_FFN1_BIAS_K: '1' }],
+        ['ffn1 bias in K, ln-q8-only, split', { SAMP_CUDA_FFN1_BIAS_K: '1', SAMP_CUDA_LN_Q8_ONLY: '1', SAMP_CUDA_SPLIT_ROWS: '1' }]] as const) {
         Object.assign(process.env, env);
         const cuda = Encoder.fromWeights(shape, weights, { device: 'cuda', precision, calibration });
-        delete process.env.SAMP_CUDA_SPLIT_ROWS;
-        delete process.env.SAMP_CUDA_SPLIT_SMS;
-        delete process.env.SAMP_CUDA_LN_Q8_ONLY;
+        for (const key of Object.keys(env)) delete process.env[key];
         let maxHidden = 0, sum = 0, vsDefault = 0;
         for (let round = 0; round < 3; round++) {  // eager, captured, replayed
           const out = await cuda.forward(inputs);

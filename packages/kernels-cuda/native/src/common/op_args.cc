@@ -111,6 +111,12 @@ int64_t op_args_validate(const OpArgs& a) {
     need_offsets(a.i[0], b, tokens);
     return b * h;
   }
+  if (a.op == "bias_columns") {  // a bias carried in E4M3 columns of the reduction, as the GEMM then adds it
+    dims(1);
+    operands(2, 0);
+    need(a.f[0], a.dims[0], "bias"), need(a.f[1], a.dims[0], "unit");
+    return a.dims[0];
+  }
   SAMP_REQUIRE(false, SAMP_UNSUPPORTED, "Unknown op \"" + a.op + "\"");
 }
 

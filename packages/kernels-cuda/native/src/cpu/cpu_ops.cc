@@ -1,6 +1,7 @@
 // Runs one CPU op from an OpArgs description (fp32 only): the oracle side of the cross-backend op test.
 #include "common/error.h"
 #include "common/op_args.h"
+#include "cpu/bias_columns.h"
 #include "cpu/gemm.h"
 #include "cpu/gemm_i8.h"
 #include "cpu/ops.h"
@@ -52,6 +53,12 @@ std::vector<float> cpu_run_op(const OpArgs& a) {
     }
     if (a.f.size() >= 2) add_row_bias(qkv, a.f[1]);  // the QKV bias
     cpu::cpu_attention(qkv.data(), a.i[0].data(), a.dims[0], a.dims[1], a.dims[2], out.data());
+  } else if (a.op == "bias_columns") {
+    const int64_t n = a.dims[0];
+    std::vector<int8_t> codes(static_cast<size_t>(n * cpu::kBiasColumns));
+    SAMP_REQUIRE(cpu::encode_bias_columns(a.f[0].data(), a.f[1].data(), n, codes.data(), cpu::kBiasColumns),
+                 SAMP_UNSUPPORTED, "bias_columns: a bias does not fit the E4M3 columns at its unit");
+    for (int64_t j = 0; j < n; ++j) out[j] = cpu::decode_bias_columns(codes.data() + j * cpu::kBiasColumns, a.f[1][j]);
   } else if (a.op == "pooler") {
     const cpu::PackedWeight w = cpu::gemm_pack_weight(a.f[1].data(), a.dims[1], a.dims[1]);
     cpu::cpu_pooler(a.f[0].data(), a.i[0].data(), a.dims[0], a.dims[1], w, a.f[2].data(), out.data());

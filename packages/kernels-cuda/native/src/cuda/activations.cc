@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cpu/bias_columns.h"
 #include "cuda/check.h"
 
 namespace samp::cuda {
@@ -22,7 +23,7 @@ void Activations::grow(const ModelConfig& c, DType dt, bool with8, int64_t rows,
     b.qkv = k.take(R * 3 * H * es), b.f = k.take(R * F * es);
     if (with8) {
       b.h8 = k.take<int8_t>(R * H), b.ctx8 = k.take<int8_t>(R * H);
-      b.a8 = k.take<int8_t>(R * H), b.f8 = k.take<int8_t>(R * F);
+      b.a8 = k.take<int8_t>(R * (H + cpu::kBiasColumns)), b.f8 = k.take<int8_t>(R * F);  // a8: the FFN input
       b.qkv8 = k.take<int8_t>(R * 3 * H);
     }
     b.ints = k.take<int32_t>(sizeof(int32_t) * int_count());

@@ -27,10 +27,12 @@ struct CudaLayer {
 };
 
 /** How a model lays out its layers: hidden and FFN sizes; lt_fp8: FP8 GEMMs through cuBLASLt (they need an fp16
- * copy of the bias); fold_bias: attention and LayerNorm add the biases of the GEMMs before them. */
+ * copy of the bias); fold_bias: attention and LayerNorm add the biases of the GEMMs before them; ffn1_bias_in_k:
+ * cuBLASLt FP8 FFN1 GEMMs carry their bias in their reduction (cpu/bias_columns.h; SAMP_CUDA_FFN1_BIAS_K=1), so
+ * that their epilogue is GELU alone. */
 struct LayerLayout {
   int64_t hidden = 0, ffn = 0;
-  bool lt_fp8 = false, fold_bias = false;
+  bool lt_fp8 = false, fold_bias = false, ffn1_bias_in_k = false;
 };
 
 /** Lays out (and, with an uploading `put`, uploads) one layer's weights for its plan. */

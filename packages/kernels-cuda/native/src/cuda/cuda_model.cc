@@ -61,6 +61,7 @@ class CudaModel final : public Model {
     fwd_.fp8_fast_accum = !env_is("SAMP_CUDA_FP8_FAST_ACCUM", "0");
     fwd_.fold_bias = cuda::add_layernorm_q8_width(c_.hidden);
     fwd_.ln_q8_only = env_is("SAMP_CUDA_LN_Q8_ONLY", "1");
+    ffn1_bias_k_ = fwd_.lt_fp8 && env_is("SAMP_CUDA_FFN1_BIAS_K", "1");  // read once: both layout passes use it
     for (const LayerPlan& p : plan) quantized_ = quantized_ || layer_mode_is_quantized(p.mode);
     Carver measure(nullptr);
     layout_weights(measure, w, plan, false);
@@ -158,7 +159,7 @@ class CudaModel final : public Model {
     if (quantized_) fwd_.one = put.scalar(1.0f);
     SAMP_REQUIRE(static_cast<int32_t>(w.layers.size()) == c_.layers, SAMP_INVALID, "Expected one weight set per layer");
     layers_.clear();
-    const cuda::LayerLayout layout{H, F, fwd_.lt_fp8, fwd_.fold_bias};
+    const cuda::LayerLayout layout{H, F, fwd_.lt_fp8, fwd_.fold_bias, ffn1_bias_k_};
     for (size_t li = 0; li < w.layers.size(); ++li)
       layers_.push_back(cuda::upload_layer(put, w.layers[li], plan[li], layout));
     if (c_.has_pooler) {
@@ -256,7 +257,7 @@ class CudaModel final : public Model {
   ModelConfig c_;
   DType dt_;
   cuda::ForwardSettings fwd_;
-  bool quantized_ = false;
+  bool quantized_ = false, ffn1_bias_k_ = false;  // ffn1_bias_k_: cuda::LayerLayout::ffn1_bias_in_k
   int32_t device_;
   cudaStream_t stream_ = nullptr;
   // a forward of at least split_rows_ rows (0: none) runs its halves on stream_ and stream2_, each with its own

@@ -132,6 +132,8 @@ std::vector<float> cuda_run_op(const OpArgs& a) {
     out_is_f32 = true;
     cuda::launch_pooler(dt, s.floats(a.f[0], dt), s.ints(a.i[0]), d[0], d[1], s.floats(a.f[1], dt),
                         s.floats(a.f[2], dt), static_cast<float*>(out), s.stream);
+  } else {
+    SAMP_REQUIRE(false, SAMP_UNSUPPORTED, "The cuda device has no op \"" + a.op + "\"");
   }
   std::vector<float> host(static_cast<size_t>(n_out));
   float* result = static_cast<float*>(out);

@@ -115,7 +115,7 @@ struct LtGemm::Impl {
       const int8_t fast = spec.fast_accum ? 1 : 0;
       SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
       const cudaDataType_t bias_type = CUDA_R_16F;
-      if (spec.epilogue != CUBLASLT_EPILOGUE_DEFAULT)
+      if (spec.epilogue == CUBLASLT_EPILOGUE_BIAS || spec.epilogue == CUBLASLT_EPILOGUE_GELU_BIAS)
         SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(p->desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
                                                      sizeof bias_type));
       c_type = CUDA_R_16F;
@@ -261,8 +261,8 @@ bool LtGemm::run_fp8(const LtFp8Gemm& g, cudaStream_t stream) {
   spec.fast_accum = g.fast_accum;
   spec.ab = CUDA_R_8F_E4M3;
   spec.d = g.out_fp8 ? CUDA_R_8F_E4M3 : CUDA_R_16F;
-  SAMP_REQUIRE(!g.gelu || g.bias != nullptr, SAMP_INVALID, "gemm: the GELU epilogue needs a bias");
-  spec.epilogue = g.gelu ? CUBLASLT_EPILOGUE_GELU_BIAS : g.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+  spec.epilogue = g.gelu ? (g.bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU)
+                         : (g.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
   auto pointers = [&](cublasLtMatmulDesc_t desc) {
     auto set = [&](cublasLtMatmulDescAttributes_t attr, const void* ptr) {
       SAMP_LT_CHECK(cublasLtMatmulDescSetAttribute(desc, attr, &ptr, sizeof ptr));

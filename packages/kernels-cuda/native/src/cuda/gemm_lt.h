@@ -14,9 +14,9 @@ enum class GemmEpilogue : int32_t { none = 0, bias = 1, bias_gelu = 2 };
 
 /** An FP8 E4M3 GEMM through cuBLASLt (sm_89+): out = epilogue(w_scale * a_scale * (A W^T) + bias), written in
  * fp16, or in E4M3 as out * out_inv_scale. The scales are device scalars (per tensor: cuBLASLt writes E4M3 only
- * with per-tensor scales); bias fp16, or null for none (not with GELU). An E4M3 output needs `c`, an fp16 buffer of
- * the output's shape that cuBLASLt takes as its C matrix and does not read (C may not share D's address when their
- * types differ). */
+ * with per-tensor scales); bias fp16, or null for none (with GELU: GELU alone, where the bias is in the
+ * reduction). An E4M3 output needs `c`, an fp16 buffer of the output's shape that cuBLASLt takes as its C matrix and
+ * does not read (C may not share D's address when their types differ). */
 struct LtFp8Gemm {
   const void *a = nullptr, *w = nullptr;
   const float *w_scale = nullptr, *a_scale = nullptr, *out_inv_scale = nullptr;

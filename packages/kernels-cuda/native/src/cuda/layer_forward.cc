@@ -18,6 +18,7 @@ void gemm8(const ForwardSettings& s, const Lane& on, const Gemm8Weights& g, Dtyp
            bool gelu, bool with_bias, void* out_f, const Q8Tensor* out_q, const float* out_inv,
            void* scratch = nullptr) {
   const Q8Store q = out_q ? q8_store(*out_q) : Q8Store{};
+  with_bias = with_bias && !g.bias_in_k;  // the reduction adds it
   if (t == Dtype8::fp8 && s.lt_fp8 && g.bias16) {
     LtFp8Gemm x;
     x.a = in, x.w = g.w, x.w_scale = g.alpha, x.a_scale = s.one, x.out_inv_scale = out_inv;
@@ -75,7 +76,7 @@ void enqueue_layers(const ForwardSettings& s, const std::vector<CudaLayer>& laye
   const auto rows_8 = [&](int8_t* base, int64_t width) { return base + part.row0 * width; };
   const auto rows_q = [&](const Q8Tensor& q, int64_t width) {
     Q8Tensor at = q;
-    at.data = q.data ? q.data + part.row0 * width : nullptr;
+    at.data = q.data ? q.data + part.row0 * (width + q.pad) : nullptr;
     return at;
   };
   void *h = rows_f(b.h, H), *a = rows_f(b.a, H), *qkv = rows_f(b.qkv, 3 * H), *f = rows_f(b.f, F);
@@ -117,7 +118,7 @@ void enqueue_layers(const ForwardSettings& s, const std::vector<CudaLayer>& laye
     timer.mark(on.stream, "layernorm");
     // FFN block
     if (l.ffn8) {
-      gemm8(s, on, l.ffn1_8, t, rows_8(b.a8, H), rows, true, true, nullptr, &ffn_mid, l.ffn_mid_inv, f);
+      gemm8(s, on, l.ffn1_8, t, ffn_in.data, rows, true, true, nullptr, &ffn_mid, l.ffn_mid_inv, f);
       timer.mark(on.stream, "gemm8 ffn1+gelu");
       gemm8(s, on, l.ffn2_8, t, rows_8(b.f8, F), rows, false, gb, h, nullptr, nullptr);
       timer.mark(on.stream, "gemm8 ffn2");

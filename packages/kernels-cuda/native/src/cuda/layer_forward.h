@@ -29,7 +29,7 @@ struct Lane {
  * packed-input ints and its outputs. */
 struct ForwardBuffers {
   void *h = nullptr, *ctx = nullptr, *a = nullptr, *qkv = nullptr, *f = nullptr;
-  int8_t *h8 = nullptr, *ctx8 = nullptr, *a8 = nullptr, *f8 = nullptr, *qkv8 = nullptr;
+  int8_t *h8 = nullptr, *ctx8 = nullptr, *a8 = nullptr, *f8 = nullptr, *qkv8 = nullptr;  // a8: room for bias columns
   int32_t* ints = nullptr;       // ids, types, positions, source rows (rows each), then the sequence offsets
   float* hidden_out = nullptr;   // the unpacked fp32 output the last LayerNorm writes
   float* pooled_out = nullptr;   // the pooler's

@@ -2,6 +2,8 @@
 // model's dtype, and the biases that attention and LayerNorm add kept in fp32.
 #include "cuda/cuda_layer.h"
 
+#include "cpu/bias_columns.h"
+
 namespace samp::cuda {
 
 CudaLayer upload_layer(WeightUploader& put, const LayerWeights& l, const LayerPlan& plan, const LayerLayout& layout) {
@@ -37,7 +39,10 @@ CudaLayer upload_layer(WeightUploader& put, const LayerWeights& l, const LayerPl
     x.attn_out_b = float_bias(l.attn_out_b, H, "attention.output.dense.bias", x.attn_out_bias);
   }
   if (x.ffn8) {
-    x.ffn1_8 = put.gemm8(l.ffn1_w, l.ffn1_b, F, H, t, x.ffn_in.scale, b16, "intermediate.dense");
+    // the bias in the reduction: the FFN input's rows (LayerNorm 1's 8-bit output) end in its columns
+    const bool bias_k = b16 && layout.ffn1_bias_in_k && H % 16 == 0;
+    x.ffn1_8 = put.gemm8(l.ffn1_w, l.ffn1_b, F, H, t, x.ffn_in.scale, b16, "intermediate.dense", bias_k);
+    if (x.ffn1_8.bias_in_k) x.ffn_in.pad = cpu::kBiasColumns;
     x.ffn2_8 = put.gemm8(l.ffn2_w, l.ffn2_b, H, F, t, x.ffn_mid.scale, b16, "output.dense");
     x.ffn_mid_inv = put.scalar(1.0f / x.ffn_mid.scale);
     if (fold_bias) x.ffn2_bias = x.ffn2_8.bias;

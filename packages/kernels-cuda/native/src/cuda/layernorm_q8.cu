@@ -1,10 +1,12 @@
 // Residual add + LayerNorm for rows of a multiple of 8 values up to 1024 (every BERT width): the GEMM output x plus,
 // where given, the bias its GEMM left out (fp32), plus the residual read in the model's dtype or 8-bit; the result
-// written in the model's dtype, 8-bit for the next GEMM, and / or in fp32 to the unpacked output, in one pass. A
+// written in the model's dtype, 8-bit for the next GEMM, and / or in fp32 to the unpacked output, in one pass. 8-bit
+// rows may end in bias columns (Q8Tensor::pad): the 8-bit output's are written, the residual's skipped. A
 // warp per row (layernorm.cuh's row_layernorm_store), at most 64 registers so that half the SM's warps can be
 // resident (a latency-bound kernel: the rows are mostly in L2 after the GEMM).
 #include <type_traits>
 
+#include "cpu/bias_columns.h"
 #include "cuda/async_copy.cuh"
 #include "cuda/check.h"
 #include "cuda/kernels.cuh"
@@ -43,6 +45,12 @@ __device__ __forceinline__ void fetch_params(float* params, int stride, int hidd
   cp_async_commit();
 }
 
+/** The fixed E4M3 inputs of a GEMM that carries its bias in its reduction (cpu/bias_columns.h), after a row. */
+__device__ __forceinline__ void store_bias_columns(int8_t* at) {
+  *reinterpret_cast<uint4*>(at) =
+      make_uint4(cpu::bias_column_word(0), cpu::bias_column_word(1), cpu::bias_column_word(2), cpu::bias_column_word(3));
+}
+
 /** A warp per row, one row per warp (no grid-stride loop). Every load of a 16-bit row (x and the residual, as they
  * lie in memory) is issued before any is widened. With that, the 8-bit type fixed, and the width fixed where rows
  * fill their chunks (kFull: 768 and 1024 among BERT widths), 4096 rows of 768 take 5.3-5.4 us on an H100 instead of
@@ -65,9 +73,9 @@ __global__ void __launch_bounds__(32 * kWarpNormRows, kBlocksPerSm)
   const int lane = threadIdx.x & 31;
   const int64_t t = blockIdx.x * int64_t{kWarpNormRows} + (threadIdx.x >> 5);
   const bool row = t < tokens;
-  const int64_t base = (row ? t : 0) * hidden;
+  const int64_t at = row ? t : 0, base = at * hidden;
   const R* res = nullptr;
-  if constexpr (kRes8) res = residual8.data + base;
+  if constexpr (kRes8) res = residual8.data + at * (hidden + residual8.pad);
   else res = residual + base;
   // the row's loads first where registers hold them (16-bit x); fp32 rows load chunk by chunk (no spills)
   constexpr bool kEarly = sizeof(T) == 2;
@@ -105,13 +113,15 @@ __global__ void __launch_bounds__(32 * kWarpNormRows, kBlocksPerSm)
 #pragma unroll
     for (int e = 0; e < kVec; ++e) v[c][e] += r[e];
   }
+  int8_t* const q_row = q.data ? q.data + at * (hidden + q.pad) : nullptr;
+  if (q_row && q.pad && lane == 0) store_bias_columns(q_row + hidden);
   if constexpr (kQ8Only) {  // a fully-quant layer's LayerNorm: only the next GEMM's 8-bit input
     row_layernorm_store<T, kChunks, true>(v, hidden, params, params + kMax, eps, nullptr,
-                                          Q8Store{q.data + base, q.inv_scale, q8_fp8<kTypes>(q.fp8)}, nullptr);
+                                          Q8Store{q_row, q.inv_scale, q8_fp8<kTypes>(q.fp8)}, nullptr);
   } else {
     const int32_t dst = source ? source[t] : -1;
     row_layernorm_store<T, kChunks>(v, hidden, params, params + kMax, eps, y ? y + base : nullptr,
-                                    Q8Store{q.data ? q.data + base : nullptr, q.inv_scale, q8_fp8<kTypes>(q.fp8)},
+                                    Q8Store{q_row, q.inv_scale, q8_fp8<kTypes>(q.fp8)},
                                     dst >= 0 ? unpacked + int64_t{dst} * hidden : nullptr);
   }
 }
@@ -176,6 +186,10 @@ void launch_add_layernorm_q8(DType dt, const void* x, const float* x_bias, const
                    aligned_to(gamma, 16) && aligned_to(beta, 16) && aligned_to(unpacked, 16) &&
                    aligned_to(residual8.data, 8) && aligned_to(q.data, 8),
                SAMP_INVALID, "layernorm: tensors must be 16-byte aligned (8-byte for 8-bit ones)");
+  for (const int32_t pad : {q.pad, residual8.pad})  // bias columns after 8-bit rows: 16-byte aligned, 16 wide
+    SAMP_REQUIRE(pad == 0 || (pad == cpu::kBiasColumns && hidden % 16 == 0), SAMP_INVALID,
+                 "layernorm: 8-bit rows end in no bias columns or in 16, after a multiple of 16 values");
+  SAMP_REQUIRE(!q.pad || aligned_to(q.data, 16), SAMP_INVALID, "layernorm: rows with bias columns 16-byte aligned");
   const unsigned grid = static_cast<unsigned>((tokens + kWarpNormRows - 1) / kWarpNormRows);
   const int h = static_cast<int>(hidden);
   SAMP_DISPATCH_DTYPE(dt, T,

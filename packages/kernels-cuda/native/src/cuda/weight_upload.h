@@ -13,13 +13,15 @@
 namespace samp::cuda {
 
 /** An 8-bit GEMM's weights on the device: codes [n, k], alpha[j] = input scale * weight scale[j], bias in fp32,
- * and (for cuBLASLt FP8) the bias in fp16. */
+ * and (for cuBLASLt FP8) the bias in fp16. bias_in_k: the last cpu::kBiasColumns of k carry the bias
+ * (cpu/bias_columns.h): the input's rows must end in those columns, and the GEMM adds no bias of its own. */
 struct Gemm8Weights {
   const int8_t* w = nullptr;
   const float* alpha = nullptr;
   const float* bias = nullptr;
   const void* bias16 = nullptr;
   int64_t n = 0, k = 0;
+  bool bias_in_k = false;
 };
 
 class WeightUploader {
@@ -29,9 +31,10 @@ class WeightUploader {
 
   /** n floats in the model's dtype (or fp32 where keep_f32). */
   void* floats(const float* src, int64_t n, const char* what, bool keep_f32 = false);
-  /** A [n, k] weight and its [n] bias as an 8-bit GEMM whose input has scale in_scale. */
+  /** A [n, k] weight and its [n] bias as an 8-bit GEMM whose input has scale in_scale. bias_in_k (FP8): the bias
+   * in kBiasColumns more columns of k, where every bias fits them (Gemm8Weights::bias_in_k says whether it did). */
   Gemm8Weights gemm8(const float* w, const float* bias, int64_t n, int64_t k, Dtype8 type, float in_scale,
-                     bool with_bias16, const char* what);
+                     bool with_bias16, const char* what, bool bias_in_k = false);
   /** One fp32 value. */
   float* scalar(float v);
 
