@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "common/model.h"
+#include "cpu/bias_columns.h"
 #include "cuda/activations.h"
 #include "cuda/check.h"
 #include "cuda/cuda_layer.h"
@@ -208,7 +209,9 @@ class CudaModel final : public Model {
   int64_t split_row(int64_t batch, int64_t rows) const {
     if (!stream2_) return 0;
     const int64_t H = c_.hidden, F = c_.ffn, es = static_cast<int64_t>(cuda::dtype_size(dt_));
-    return cuda::split_row(packing_.offsets, batch, rows, split_rows_, {H, 3 * H, F, H * es, 3 * H * es, F * es});
+    const int64_t ffn_in = ffn1_bias_k_ ? H + cpu::kBiasColumns : H;  // the 8-bit FFN input's rows
+    return cuda::split_row(packing_.offsets, batch, rows, split_rows_,
+                           {H, ffn_in, 3 * H, F, H * es, 3 * H * es, F * es});
   }
 
   /** Enqueues the forward; split: the first row of the second half (0: one stream). */
